@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './platform/db/index.js';
+import './platform/web/fastify-types.js';
+import { securityHeaders } from './platform/web/security.js';
+import { csrfProtection } from './platform/web/csrf.js';
+import { errorHandling } from './platform/web/error-handling.js';
+import { views } from './platform/web/views.js';
+import { apiPlatform } from './platform/api/index.js';
+import { authentication, identityApi, identityRoutes, identityService } from './modules/identity/index.js';
+import { organisationsApi, organisationsRoutes, organisationsService } from './modules/organisations/index.js';
+
+export const VERSION = '0.1.0';
+
+/** The services the routes call; tests may build the app around a database of their own. */
+export function createServices(config: Config, db: Database) {
+  return {
+    identity: identityService(db, {
+      sessionIdleMinutes: config.sessionIdleMinutes,
+      sessionAbsoluteHours: config.sessionAbsoluteHours,
+    }),
+    organisations: organisationsService(db),
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(config: Config, db: Database, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Never log credentials, even if a serializer changes to include headers.
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password'],
+          },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const services = createServices(config, db);
+
+  // Order matters: headers and body parsing first; then CSRF (needs cookies and the parsed form);
+  // error pages and views before anything can fail; then who is asking; then the modules.
+  await app.register(securityHeaders);
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes });
+  await app.register(csrfProtection, { secret: config.sessionSecret, secureCookies: config.secureCookies });
+  await app.register(errorHandling);
+  await app.register(views);
+  await app.register(apiPlatform, { version: VERSION });
+  await app.register(authentication, { identity: services.identity, secureCookies: config.secureCookies });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(db.kysely);
+      return { status: 'ok', database: db.engine };
+    } catch {
+      return reply.status(503).send({ error: { code: 'ERR_UNAVAILABLE', message: 'The database is not reachable' } });
+    }
+  });
+
+  // Web pages.
+  await app.register(identityRoutes, {
+    identity: services.identity,
+    secureCookies: config.secureCookies,
+    listOrganisations: async (principal) => services.organisations.list({ principal }),
+  });
+  await app.register(organisationsRoutes, { organisations: services.organisations });
+
+  // JSON API.
+  await app.register(
+    async (api) => {
+      await api.register(identityApi, { db });
+      await api.register(organisationsApi, { organisations: services.organisations });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

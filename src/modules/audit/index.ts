@@ -1,0 +1,1 @@
+export { recordAudit, listAuditEvents, type AuditEntry, type AuditEvent } from './audit.repository.js';

@@ -1,0 +1,309 @@
+import {
+  decoyPasswordHash,
+  hashPassword,
+  hashSecret,
+  isPlatformAdmin,
+  newApiToken,
+  newSecret,
+  scopeOf,
+  verifyPassword,
+  type MembershipSummary,
+  type Principal,
+  type Role,
+} from '../../platform/auth/index.js';
+import { inScope, NO_SCOPE, type Database } from '../../platform/db/index.js';
+import { DomainError, forbidden, notFound, validationFailed, type FieldErrors } from '../../platform/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { identityRepository as repo } from './identity.repository.js';
+import { passwordProblem } from './passwords.policy.js';
+import { normaliseEmail, validateNewUser, validateRoles, validateTokenRequest } from './identity.schemas.js';
+
+export interface IdentityOptions {
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+}
+
+/** Failed sign-ins allowed per address in the window before the address is locked for a while. */
+export const THROTTLE = { perEmail: 5, perClient: 50, windowMinutes: 15, lockMinutes: 15 };
+
+export interface Context {
+  principal: Principal;
+  requestId?: string;
+}
+
+export type SignInResult =
+  | { ok: true; sessionToken: string; principal: Principal }
+  | { ok: false; reason: 'invalid' | 'throttled' | 'no-memberships'; minutes?: number };
+
+function pickOrganisation(memberships: MembershipSummary[], preferredOrgId: string): MembershipSummary | undefined {
+  return memberships.find((m) => m.orgId === preferredOrgId) ?? memberships[0];
+}
+
+export function identityService(db: Database, options: IdentityOptions) {
+  const toPrincipal = (
+    row: { userId: string; email: string; name: string; memberships: MembershipSummary[] },
+    orgId: string,
+    via: Principal['via'],
+    sessionHash?: string,
+  ): Principal | undefined => {
+    const org = pickOrganisation(row.memberships, orgId);
+    if (!org) return undefined;
+    // An API token acts only in the organisation it was made for.
+    if (via === 'token' && org.orgId !== orgId) return undefined;
+    const principal: Principal = { userId: row.userId, email: row.email, name: row.name, org, memberships: row.memberships, via };
+    if (sessionHash) principal.sessionHash = sessionHash;
+    return principal;
+  };
+
+  return {
+    /** The person behind a session cookie, or undefined when it is unknown, expired or idle too long. */
+    async principalForSession(sessionToken: string): Promise<Principal | undefined> {
+      const tokenHash = hashSecret(sessionToken);
+      const row = await inScope(db, NO_SCOPE, (tx) =>
+        repo.authenticate(tx, 'session', tokenHash, options.sessionIdleMinutes),
+      );
+      return row && toPrincipal(row, row.orgId, 'session', tokenHash);
+    },
+
+    async principalForToken(apiToken: string): Promise<Principal | undefined> {
+      // Tokens never go idle: their expiry is fixed when they are made.
+      const row = await inScope(db, NO_SCOPE, (tx) => repo.authenticate(tx, 'token', hashSecret(apiToken), 525_600));
+      return row && toPrincipal(row, row.orgId, 'token');
+    },
+
+    async signIn(input: { email: string; password: string; clientAddress: string; requestId?: string }): Promise<SignInResult> {
+      const email = normaliseEmail(input.email);
+      const keys = [`email:${email}`, `client:${input.clientAddress}`];
+      const locked = await inScope(db, NO_SCOPE, async (tx) => {
+        for (const key of keys) {
+          const state = await repo.throttleState(tx, key);
+          if (state?.locked_until && state.locked_until.getTime() > Date.now()) {
+            return Math.max(1, Math.ceil((state.locked_until.getTime() - Date.now()) / 60_000));
+          }
+        }
+        return 0;
+      });
+      if (locked) return { ok: false, reason: 'throttled', minutes: locked };
+
+      const account = await inScope(db, NO_SCOPE, (tx) => repo.findForSignIn(tx, email));
+      // Hash even when no account matches, so the time taken does not reveal which addresses exist.
+      const passwordOk = await verifyPassword(input.password, account?.password_hash ?? (await decoyPasswordHash()));
+      if (!account || !passwordOk || account.disabled_at) {
+        await inScope(db, NO_SCOPE, async (tx) => {
+          await repo.recordFailure(tx, keys[0]!, THROTTLE.perEmail, THROTTLE.windowMinutes, THROTTLE.lockMinutes);
+          await repo.recordFailure(tx, keys[1]!, THROTTLE.perClient, THROTTLE.windowMinutes, THROTTLE.lockMinutes);
+          await recordAudit(tx, {
+            actorUserId: null,
+            orgId: null,
+            action: 'sign-in.failed',
+            entityType: 'user',
+            entityId: account?.id ?? null,
+            after: { email, reason: !account ? 'unknown-email' : account.disabled_at ? 'disabled' : 'wrong-password' },
+            requestId: input.requestId ?? null,
+          });
+        });
+        return { ok: false, reason: 'invalid' };
+      }
+
+      const sessionToken = newSecret();
+      const tokenHash = hashSecret(sessionToken);
+      const principal = await inScope(db, NO_SCOPE, async (tx) => {
+        await repo.actAs(tx, account.id);
+        const memberships = await repo.membershipsOf(tx, account.id);
+        const org = memberships[0];
+        if (!org) return undefined;
+        await repo.actAs(tx, account.id, org.orgId);
+        await repo.createSession(tx, {
+          tokenHash,
+          userId: account.id,
+          orgId: org.orgId,
+          expiresAt: new Date(Date.now() + options.sessionAbsoluteHours * 3_600_000),
+        });
+        await repo.clearFailures(tx, keys[0]!);
+        await recordAudit(tx, {
+          actorUserId: account.id,
+          orgId: org.orgId,
+          action: 'sign-in',
+          entityType: 'user',
+          entityId: account.id,
+          requestId: input.requestId ?? null,
+        });
+        return toPrincipal({ userId: account.id, email: account.email, name: account.name, memberships }, org.orgId, 'session', tokenHash);
+      });
+      if (!principal) return { ok: false, reason: 'no-memberships' };
+      return { ok: true, sessionToken, principal };
+    },
+
+    async signOut(ctx: Context): Promise<void> {
+      const { principal } = ctx;
+      if (!principal.sessionHash) return;
+      const sessionHash = principal.sessionHash;
+      await inScope(db, scopeOf(principal), async (tx) => {
+        await repo.endSession(tx, sessionHash);
+        await recordAudit(tx, {
+          actorUserId: principal.userId,
+          orgId: principal.org.orgId,
+          action: 'sign-out',
+          entityType: 'user',
+          entityId: principal.userId,
+          requestId: ctx.requestId ?? null,
+        });
+      });
+    },
+
+    async switchOrganisation(ctx: Context, orgId: string): Promise<void> {
+      const { principal } = ctx;
+      const target = principal.memberships.find((m) => m.orgId === orgId);
+      if (!target || !principal.sessionHash) throw notFound('That organisation');
+      const sessionHash = principal.sessionHash;
+      await inScope(db, scopeOf(principal), (tx) => repo.switchSessionOrganisation(tx, sessionHash, orgId));
+    },
+
+    // Users and roles: platform administrators only.
+    async listUsers(ctx: Context) {
+      if (!isPlatformAdmin(ctx.principal)) throw forbidden();
+      return inScope(db, scopeOf(ctx.principal), (tx) => repo.listUsers(tx));
+    },
+
+    async getUser(ctx: Context, userId: string) {
+      if (!isPlatformAdmin(ctx.principal)) throw notFound('That user');
+      return inScope(db, scopeOf(ctx.principal), async (tx) => {
+        const user = await repo.findUser(tx, userId);
+        if (!user) throw notFound('That user');
+        return { ...user, memberships: await repo.membershipsOf(tx, userId) };
+      });
+    },
+
+    async addUser(ctx: Context, input: Record<string, unknown>) {
+      if (!isPlatformAdmin(ctx.principal)) throw forbidden();
+      const { value, errors } = validateNewUser(input);
+      const problem = value.password ? passwordProblem(value.password, value.email) : undefined;
+      if (problem && !errors.password) errors.password = problem;
+      if (Object.keys(errors).length > 0) throw validationFailed(errors);
+      const passwordHash = await hashPassword(value.password);
+      return inScope(db, scopeOf(ctx.principal), async (tx) => {
+        if (await repo.findUserByEmail(tx, value.email)) {
+          throw new DomainError('ERR_EMAIL_TAKEN', 'Another user already has that email address', {
+            fields: { email: 'users.errors.emailTaken' },
+          });
+        }
+        const user = await repo.insertUser(tx, { email: value.email, name: value.name, passwordHash });
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: ctx.principal.org.orgId,
+          action: 'user.add',
+          entityType: 'user',
+          entityId: user.id,
+          after: { email: user.email, name: user.name },
+          requestId: ctx.requestId ?? null,
+        });
+        return user;
+      });
+    },
+
+    /** Sets a person's roles in one organisation; no roles removes them from it. */
+    async setRoles(ctx: Context, userId: string, input: { orgId: unknown; roles: unknown }) {
+      if (!isPlatformAdmin(ctx.principal)) throw forbidden();
+      const { value, errors } = validateRoles(input);
+      if (Object.keys(errors).length > 0) throw validationFailed(errors);
+      return inScope(db, scopeOf(ctx.principal), async (tx) => {
+        const user = await repo.findUser(tx, userId);
+        if (!user) throw notFound('That user');
+        const org = await tx.selectFrom('organisations').select(['id']).where('id', '=', value.orgId).executeTakeFirst();
+        if (!org) throw validationFailed({ orgId: 'users.errors.organisationMissing' });
+        const before = await repo.findMembership(tx, value.orgId, userId);
+        if (value.roles.length === 0) await repo.removeMembership(tx, value.orgId, userId);
+        else await repo.upsertMembership(tx, value.orgId, userId, value.roles);
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: value.orgId,
+          action: value.roles.length === 0 ? 'membership.remove' : before ? 'membership.change' : 'membership.add',
+          entityType: 'membership',
+          entityId: `${value.orgId}:${userId}`,
+          before: before ? { roles: before.roles } : undefined,
+          after: value.roles.length ? { roles: value.roles } : undefined,
+          requestId: ctx.requestId ?? null,
+        });
+      });
+    },
+
+    /** Disabling a user also ends every session they have, at once. */
+    async setDisabled(ctx: Context, userId: string, disabled: boolean) {
+      if (!isPlatformAdmin(ctx.principal)) throw forbidden();
+      if (disabled && userId === ctx.principal.userId) {
+        throw validationFailed({ status: 'users.errors.disableSelf' });
+      }
+      await inScope(db, scopeOf(ctx.principal), async (tx) => {
+        const before = await repo.findUser(tx, userId);
+        if (!before) throw notFound('That user');
+        await repo.setDisabled(tx, userId, disabled);
+        const ended = disabled ? await repo.endSessionsOf(tx, userId) : 0;
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: ctx.principal.org.orgId,
+          action: disabled ? 'user.disable' : 'user.enable',
+          entityType: 'user',
+          entityId: userId,
+          before: { disabled: before.disabled_at !== null },
+          after: { disabled, sessionsEnded: ended },
+          requestId: ctx.requestId ?? null,
+        });
+      });
+    },
+
+    // API tokens: each person's own, in the organisation they act in.
+    async listTokens(ctx: Context) {
+      const { principal } = ctx;
+      return inScope(db, scopeOf(principal), (tx) => repo.listTokens(tx, principal.org.orgId, principal.userId));
+    },
+
+    /** Makes a token and returns its secret, which is never stored and cannot be shown again. */
+    async createToken(ctx: Context, input: Record<string, unknown>) {
+      const { principal } = ctx;
+      const { value, errors } = validateTokenRequest(input);
+      if (Object.keys(errors).length > 0) throw validationFailed(errors);
+      const secret = newApiToken();
+      const token = await inScope(db, scopeOf(principal), async (tx) => {
+        const row = await repo.insertToken(tx, {
+          orgId: principal.org.orgId,
+          userId: principal.userId,
+          name: value.name,
+          tokenHash: hashSecret(secret),
+          expiresAt: new Date(Date.now() + value.expiresInDays * 86_400_000),
+        });
+        await recordAudit(tx, {
+          actorUserId: principal.userId,
+          orgId: principal.org.orgId,
+          action: 'api-token.create',
+          entityType: 'api_token',
+          entityId: row.id,
+          after: { name: row.name, expiresAt: row.expires_at },
+          requestId: ctx.requestId ?? null,
+        });
+        return row;
+      });
+      return { ...token, secret };
+    },
+
+    async revokeToken(ctx: Context, tokenId: string) {
+      const { principal } = ctx;
+      await inScope(db, scopeOf(principal), async (tx) => {
+        const revoked = await repo.revokeToken(tx, principal.org.orgId, principal.userId, tokenId);
+        if (!revoked) throw notFound('That token');
+        await recordAudit(tx, {
+          actorUserId: principal.userId,
+          orgId: principal.org.orgId,
+          action: 'api-token.revoke',
+          entityType: 'api_token',
+          entityId: tokenId,
+          after: { name: revoked.name },
+          requestId: ctx.requestId ?? null,
+        });
+      });
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof identityService>;
+
+export type { FieldErrors, Role };

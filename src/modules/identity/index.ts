@@ -1,0 +1,6 @@
+export { identityService, type IdentityService, THROTTLE } from './identity.service.js';
+export { identityRepository } from './identity.repository.js';
+export { authentication } from './identity.authentication.js';
+export { identityRoutes } from './identity.routes.js';
+export { identityApi } from './identity.api.js';
+export { passwordProblem } from './passwords.policy.js';

@@ -1,0 +1,127 @@
+import { isPlatformAdmin, scopeOf, type Principal } from '../../platform/auth/index.js';
+import { inScope, type Database } from '../../platform/db/index.js';
+import { DomainError, forbidden, notFound, validationFailed } from '../../platform/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { organisationsRepository as repo, type Organisation } from './organisations.repository.js';
+import { validateOrganisation } from './organisations.schemas.js';
+
+export interface Context {
+  principal: Principal;
+  requestId?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}
+
+function snapshot(org: Organisation) {
+  return {
+    code: org.code,
+    name: org.name,
+    role: org.role,
+    kind: org.kind,
+    parentId: org.parentId,
+    bankHolidayDivision: org.bankHolidayDivision,
+  };
+}
+
+export function organisationsService(db: Database) {
+  /** Platform administrators see every organisation; anyone else only the one they act in. */
+  const visibleIds = (principal: Principal) => (isPlatformAdmin(principal) ? undefined : [principal.org.orgId]);
+
+  const checkParent = async (tx: Parameters<typeof repo.findById>[0], id: string | null, parentId: string | null) => {
+    if (parentId === null) return;
+    if (id !== null && parentId === id) throw validationFailed({ parentId: 'organisations.errors.parentSelf' });
+    if (!(await repo.findById(tx, parentId))) throw validationFailed({ parentId: 'organisations.errors.parentUnknown' });
+    if (id !== null && (await repo.wouldLoop(tx, id, parentId))) {
+      throw validationFailed({ parentId: 'organisations.errors.parentSelf' });
+    }
+  };
+
+  return {
+    async list(ctx: Context): Promise<Organisation[]> {
+      return inScope(db, scopeOf(ctx.principal), (tx) => repo.list(tx, visibleIds(ctx.principal)));
+    },
+
+    /** One organisation; "not found" both when it does not exist and when the caller may not see it. */
+    async get(ctx: Context, id: string) {
+      const allowed = visibleIds(ctx.principal);
+      if (!UUID.test(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
+      return inScope(db, scopeOf(ctx.principal), async (tx) => {
+        const org = await repo.findById(tx, id);
+        if (!org) throw notFound('That organisation');
+        return { ...org, members: await repo.members(tx, id) };
+      });
+    },
+
+    async add(ctx: Context, input: Record<string, unknown>): Promise<Organisation> {
+      if (!isPlatformAdmin(ctx.principal)) throw forbidden('Only platform administrators add organisations');
+      const { value, errors } = validateOrganisation(input);
+      if (Object.keys(errors).length > 0) throw validationFailed(errors);
+      return inScope(db, scopeOf(ctx.principal), async (tx) => {
+        await checkParent(tx, null, value.parentId);
+        if (await repo.findByCode(tx, value.code)) {
+          throw new DomainError('ERR_ORGANISATION_CODE_TAKEN', `An organisation with code ${value.code} already exists`, {
+            fields: { code: 'organisations.errors.codeTaken' },
+          });
+        }
+        let org: Organisation;
+        try {
+          org = await repo.insert(tx, value);
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            throw new DomainError('ERR_ORGANISATION_CODE_TAKEN', `An organisation with code ${value.code} already exists`, {
+              fields: { code: 'organisations.errors.codeTaken' },
+            });
+          }
+          throw error;
+        }
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: org.id,
+          action: 'organisation.add',
+          entityType: 'organisation',
+          entityId: org.id,
+          after: snapshot(org),
+          requestId: ctx.requestId ?? null,
+        });
+        return org;
+      });
+    },
+
+    async change(ctx: Context, id: string, input: Record<string, unknown>): Promise<Organisation> {
+      const allowed = visibleIds(ctx.principal);
+      if (!UUID.test(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
+      if (!isPlatformAdmin(ctx.principal)) throw forbidden('Only platform administrators change organisations');
+      const { value, errors } = validateOrganisation(input);
+      if (Object.keys(errors).length > 0) throw validationFailed(errors);
+      return inScope(db, scopeOf(ctx.principal), async (tx) => {
+        const before = await repo.findById(tx, id);
+        if (!before) throw notFound('That organisation');
+        await checkParent(tx, id, value.parentId);
+        const sameCode = await repo.findByCode(tx, value.code);
+        if (sameCode && sameCode.id !== id) {
+          throw new DomainError('ERR_ORGANISATION_CODE_TAKEN', `An organisation with code ${value.code} already exists`, {
+            fields: { code: 'organisations.errors.codeTaken' },
+          });
+        }
+        const after = (await repo.update(tx, id, value))!;
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: id,
+          action: 'organisation.change',
+          entityType: 'organisation',
+          entityId: id,
+          before: snapshot(before),
+          after: snapshot(after),
+          requestId: ctx.requestId ?? null,
+        });
+        return after;
+      });
+    },
+  };
+}
+
+export type OrganisationsService = ReturnType<typeof organisationsService>;

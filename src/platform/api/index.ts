@@ -1,0 +1,57 @@
+import { Type } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
+import fastifySwagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { ERROR_STATUS } from '../errors.js';
+
+export const Uuid = Type.String({ format: 'uuid' });
+
+const ERROR_CODES = Object.keys(ERROR_STATUS);
+
+/** Every error the API gives has this one shape, with a stable code that clients may switch on. */
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ enum: ERROR_CODES, description: 'Stable error code' }),
+      message: Type.String(),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  },
+  { $id: undefined },
+);
+
+function ajv(options: { coerceTypes: boolean }) {
+  // Unknown fields are errors, never dropped in silence; bodies are never type-coerced ("5" is not 5).
+  const instance = new Ajv({ allErrors: false, removeAdditional: false, useDefaults: true, coerceTypes: options.coerceTypes, strict: false });
+  (addFormats as unknown as (ajv: Ajv) => void)(instance);
+  return instance;
+}
+
+/** Request validation for the API, and the OpenAPI 3.1 document built from the same route schemas. */
+export const apiPlatform = fp<{ version: string }>(async (app, options) => {
+  const bodies = ajv({ coerceTypes: false });
+  const strings = ajv({ coerceTypes: true });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? bodies.compile(schema) : strings.compile(schema),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tandem API',
+        version: options.version,
+        description:
+          'Shared services for public bodies. Authenticate with a personal API token: `Authorization: Bearer tdm_…`. ' +
+          'Errors are `{"error": {"code", "message", "details"}}` with a stable code.',
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Tandem API token' } },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+    hideUntagged: false,
+  });
+});

@@ -1,0 +1,53 @@
+import type { Scope } from '../db/index.js';
+
+export const ROLES = [
+  'requester',
+  'partner_manager',
+  'agent',
+  'team_lead',
+  'service_manager',
+  'finance_officer',
+  'executive',
+  'platform_administrator',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export interface MembershipSummary {
+  orgId: string;
+  code: string;
+  name: string;
+  role: 'host' | 'partner';
+  roles: Role[];
+}
+
+/** The signed-in person acting in one organisation, as every handler and service sees them. */
+export interface Principal {
+  userId: string;
+  email: string;
+  name: string;
+  /** The organisation the person is acting in now. */
+  org: MembershipSummary;
+  /** Every organisation the person has roles in, for the organisation switcher. */
+  memberships: MembershipSummary[];
+  via: 'session' | 'token';
+  /** The hash of the session's secret, when signed in through the web. */
+  sessionHash?: string;
+}
+
+export function hasRole(principal: Principal, ...roles: Role[]): boolean {
+  return roles.some((role) => principal.org.roles.includes(role));
+}
+
+export function isPlatformAdmin(principal: Principal): boolean {
+  return hasRole(principal, 'platform_administrator');
+}
+
+/** What row level security lets this person see: their current organisation only. */
+export function scopeOf(principal: Principal): Scope {
+  return { userId: principal.userId, orgIds: [principal.org.orgId], platformAdmin: isPlatformAdmin(principal) };
+}

@@ -1,0 +1,106 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, statusOf, type ErrorCode } from '../errors.js';
+import { translate } from './messages.js';
+
+interface ApiErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+export function isApiRequest(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+/** Where a person goes to sign in and then come back to what they asked for. */
+export function signInRedirect(request: FastifyRequest): string {
+  const next = request.method === 'GET' ? request.url : (request.headers.referer ?? '/');
+  let path = '/';
+  try {
+    const parsed = new URL(next, 'http://tandem.invalid');
+    if (parsed.origin === 'http://tandem.invalid' || next.startsWith('http')) path = parsed.pathname + parsed.search;
+  } catch {
+    path = '/';
+  }
+  return path === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(path)}`;
+}
+
+/** Turns whatever was thrown into a domain error with a stable code. */
+export function toDomainError(error: FastifyError | DomainError | Error): DomainError {
+  if (error instanceof DomainError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const fields: Record<string, string> = {};
+    for (const issue of fastifyError.validation) {
+      const params = issue.params as Record<string, unknown>;
+      const base = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const name =
+        typeof params.missingProperty === 'string'
+          ? [base, params.missingProperty].filter(Boolean).join('.')
+          : typeof params.additionalProperty === 'string'
+            ? [base, params.additionalProperty].filter(Boolean).join('.')
+            : base || fastifyError.validationContext || 'body';
+      const message =
+        typeof params.additionalProperty === 'string' ? 'is not a known field' : (issue.message ?? 'is not valid');
+      fields[name] ??= message;
+    }
+    const summary = Object.entries(fields)
+      .map(([field, problem]) => `${field} ${problem}`)
+      .join('; ');
+    return new DomainError('ERR_VALIDATION', `Invalid ${fastifyError.validationContext ?? 'request'}: ${summary}`, {
+      fields,
+    });
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new DomainError('ERR_BODY_TOO_LARGE', 'The request body is larger than the service accepts');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new DomainError('ERR_MALFORMED_JSON', 'The request body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new DomainError('ERR_UNSUPPORTED_MEDIA_TYPE', 'That content type is not accepted here');
+  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return new DomainError('ERR_MALFORMED_JSON', 'The request body is not valid JSON');
+  }
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new DomainError('ERR_BAD_REQUEST', fastifyError.message);
+  }
+  return new DomainError('ERR_INTERNAL', 'Something went wrong on our side');
+}
+
+const PAGE_FOR: Partial<Record<ErrorCode, { title: string; body?: string }>> = {
+  ERR_NOT_FOUND: { title: 'errors.notFoundTitle', body: 'errors.notFoundBody' },
+  ERR_FORBIDDEN: { title: 'errors.forbiddenTitle' },
+  ERR_CSRF: { title: 'errors.csrfTitle', body: 'errors.csrfBody' },
+  ERR_BODY_TOO_LARGE: { title: 'errors.tooLargeTitle' },
+  ERR_TOO_MANY_ATTEMPTS: { title: 'errors.tooManyTitle' },
+  ERR_INTERNAL: { title: 'errors.serverTitle', body: 'errors.serverBody' },
+  ERR_UNAVAILABLE: { title: 'errors.serverTitle', body: 'errors.serverBody' },
+};
+
+function sendError(request: FastifyRequest, reply: FastifyReply, failure: DomainError): FastifyReply {
+  const status = statusOf(failure.code);
+  if (isApiRequest(request) || request.url === '/healthz' || request.url === '/readyz') {
+    const body: ApiErrorBody = { error: { code: failure.code, message: failure.message } };
+    if (failure.details) body.error.details = failure.details;
+    return reply.status(status).type('application/json; charset=utf-8').send(body);
+  }
+  if (failure.code === 'ERR_UNAUTHENTICATED') return reply.redirect(signInRedirect(request), 303);
+  const page = PAGE_FOR[failure.code] ?? { title: 'errors.badRequestTitle' };
+  return reply.status(status).page('error.njk', {
+    title: translate(page.title),
+    body: page.body ? translate(page.body) : failure.code === 'ERR_INTERNAL' ? undefined : failure.message,
+    requestId: status >= 500 ? request.id : undefined,
+  });
+}
+
+/** Maps errors to one response shape: JSON with a stable code under /api, a GOV.UK page elsewhere. */
+export const errorHandling = fp(async (app) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const failure = toDomainError(error);
+    if (failure.code === 'ERR_INTERNAL') request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: failure.code }, failure.message);
+    return sendError(request, reply, failure);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new DomainError('ERR_NOT_FOUND', 'Not found')));
+});

@@ -1,0 +1,53 @@
+import type { FastifyRequest } from 'fastify';
+import { DomainError, type FieldErrors } from '../errors.js';
+import type { Principal } from '../auth/index.js';
+import { translate } from './messages.js';
+
+export interface FormErrors {
+  /** For the GOV.UK error summary, in the order of the fields on the page. */
+  errorList: Array<{ text: string; href: string }>;
+  /** For each field's errorMessage. */
+  fields: Record<string, { text: string }>;
+}
+
+/**
+ * Turns field problems (message keys) into what GOV.UK components take. `fieldOrder` lists the
+ * form's fields top to bottom, so the summary reads in the same order as the page; `ids` maps a
+ * field to the id of its first input where they differ (radios, checkboxes).
+ */
+export function formErrors(errors: FieldErrors, fieldOrder: string[], ids: Record<string, string> = {}): FormErrors {
+  const names = [...fieldOrder.filter((name) => name in errors), ...Object.keys(errors).filter((name) => !fieldOrder.includes(name))];
+  const fields: FormErrors['fields'] = {};
+  const errorList = names.map((name) => {
+    const text = translate(errors[name] ?? '');
+    fields[name] = { text };
+    return { text, href: `#${ids[name] ?? name}` };
+  });
+  return { errorList, fields };
+}
+
+/** The field problems carried by a validation or conflict error, or undefined for any other error. */
+export function fieldErrorsOf(error: unknown): FieldErrors | undefined {
+  if (!(error instanceof DomainError)) return undefined;
+  const fields = error.details?.fields;
+  if (error.code === 'ERR_VALIDATION' || typeof fields === 'object') return (fields ?? {}) as FieldErrors;
+  return undefined;
+}
+
+/** The form body as strings (and arrays of strings, for repeated fields). */
+export function formBody(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+}
+
+/** The signed-in person, or an error that sends them to sign in (pages) or answers 401 (API). */
+export function signedIn(request: FastifyRequest): Principal {
+  if (!request.principal) throw new DomainError('ERR_UNAUTHENTICATED', 'Sign in first');
+  return request.principal;
+}
+
+/** A local path to return to after sign-in; anything else (another site, a scheme) becomes "/". */
+export function safeNext(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  return value;
+}

@@ -1,0 +1,69 @@
+import type { Config } from './config.js';
+import { openDatabase, migrate, type Database } from './platform/db/index.js';
+import { buildApp } from './app.js';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo.js';
+
+export interface Running {
+  address: string;
+  close(): Promise<void>;
+}
+
+/** Opens the database, brings it up to date, seeds a new embedded one, and starts serving. */
+export async function startTandem(config: Config, options: { log?: (line: string) => void } = {}): Promise<Running> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const db: Database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
+  try {
+    const applied = await migrate(db, { onApplied: (file) => log(`migrated: ${file}`) });
+    if (db.engine === 'embedded' && db.created) {
+      log('New embedded database: loading the demo partnership…');
+      await seedDemo(db, (message) => log(`  seeding ${message}`));
+    } else if (applied.length === 0) {
+      log('Database is up to date.');
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const app = await buildApp(config, db);
+  await app.listen({ port: config.port, host: config.host });
+  const port = (app.server.address() as { port: number }).port;
+  const address = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+
+  log('');
+  log(`Tandem is running at ${address}  (database: ${db.engine === 'embedded' ? `embedded, ${config.dataDir}` : 'PostgreSQL server'})`);
+  if (db.engine === 'embedded') {
+    log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
+    for (const user of DEMO_USERS) {
+      const roles = user.memberships.map((m) => `${m.roles.join(', ')} @ ${m.org}`).join('; ');
+      log(`  ${user.email.padEnd(34)} ${roles}`);
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    // Stop accepting, let requests in flight finish, then close the database.
+    closing ??= (async () => {
+      await app.close();
+      await db.close();
+    })();
+    return closing;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: finishing requests in flight, then stopping`);
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return { address, close };
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { DEMO_PASSWORD } from '../../src/demo.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The real app, on a test database of its own. */
+export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const db = await openTestDatabase();
+  const app = await buildApp(loadConfig({ ...env, TANDEM_DATA_DIR: 'unused' }), db, { logger: false });
+  await app.ready();
+  return {
+    app,
+    db,
+    async close() {
+      await app.close();
+      await db.destroy();
+    },
+  };
+}
+
+function cookiesFrom(response: LightMyRequestResponse): Record<string, string> {
+  const jar: Record<string, string> = {};
+  for (const cookie of response.cookies) jar[cookie.name] = cookie.value;
+  return jar;
+}
+
+export function csrfFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no CSRF token on the page');
+  return match[1];
+}
+
+/** A browser, as far as the server can tell: keeps cookies, reads CSRF tokens, posts forms. */
+export class Browser {
+  cookies: Record<string, string> = {};
+  csrf = '';
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  private remember(response: LightMyRequestResponse): LightMyRequestResponse {
+    for (const cookie of response.cookies) {
+      if (cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now())) delete this.cookies[cookie.name];
+      else this.cookies[cookie.name] = cookie.value;
+    }
+    const match = /name="_csrf" value="([^"]+)"/.exec(response.body);
+    if (match?.[1]) this.csrf = match[1];
+    return response;
+  }
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    return this.remember(await this.app.inject({ method: 'GET', url, cookies: this.cookies }));
+  }
+
+  /** Posts a form as a browser would, with the CSRF token from the last page seen (unless given). */
+  async post(url: string, form: Record<string, string | string[]>, options: { csrf?: string | null } = {}) {
+    const body = new URLSearchParams();
+    const csrf = options.csrf === undefined ? this.csrf : options.csrf;
+    if (csrf !== null) body.append('_csrf', csrf);
+    for (const [name, value] of Object.entries(form)) {
+      for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
+    }
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        cookies: this.cookies,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      }),
+    );
+  }
+
+  async signIn(email: string, password = DEMO_PASSWORD): Promise<LightMyRequestResponse> {
+    await this.get('/sign-in');
+    const response = await this.post('/sign-in', { email, password });
+    if (response.statusCode !== 303) throw new Error(`sign-in as ${email} failed: ${response.statusCode}`);
+    await this.get('/');
+    return response;
+  }
+}
+
+export async function signedInBrowser(app: FastifyInstance, email: string): Promise<Browser> {
+  const browser = new Browser(app);
+  await browser.signIn(email);
+  return browser;
+}
+
+export { cookiesFrom };
