@@ -160,6 +160,10 @@ begin
     return;
   end if;
   perform set_config('app.user_id', found_user::text, true);
+  -- A token acts in its own organisation only.
+  if p_kind = 'token' then
+    perform set_config('app.org_ids', found_org::text, true);
+  end if;
   if p_kind = 'session' then
     update sessions s set last_seen_at = now()
      where s.token_hash = p_token_hash and s.last_seen_at < now() - interval '1 minute';

@@ -1,3 +1,4 @@
+// Starts listening; nothing else. `tandem serve` does the same.
 import { loadConfig } from './config.js';
 import { startTandem } from './start.js';
 

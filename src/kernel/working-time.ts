@@ -302,11 +302,11 @@ function compileDayOpenings(
         `Each ${weekday} interval must be a pair ["HH:MM", "HH:MM"]`,
       );
     }
-    const [start, end] = interval;
+    const [start, end] = interval as readonly unknown[];
     const startMs = wallClockMs(start, weekday, false);
     const endMs = wallClockMs(end, weekday, true);
     if (endMs <= startMs) {
-      throw new CalendarError('ERR_INVALID_INTERVAL', `On ${weekday}, ${end} is not after ${start}`);
+      throw new CalendarError('ERR_INVALID_INTERVAL', `On ${weekday}, ${String(end)} is not after ${String(start)}`);
     }
     return { startMs, endMs };
   });

@@ -13,7 +13,7 @@ export interface TestApp {
 /** The real app, on a test database of its own. */
 export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const db = await openTestDatabase();
-  const app = await buildApp(loadConfig({ ...env, TANDEM_DATA_DIR: 'unused' }), db, { logger: false });
+  const app = await buildApp(loadConfig({ ...env, TANDEM_DATA_DIR: 'unused' }), db, { logger: env.LOG_LEVEL === 'error' });
   await app.ready();
   return {
     app,

@@ -81,7 +81,7 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
 
   app.post('/switch-organisation', async (request, reply) => {
     const body = formBody(request);
-    await identity.switchOrganisation(ctx(request), String(body.orgId ?? ''));
+    await identity.switchOrganisation(ctx(request), typeof body.orgId === 'string' ? body.orgId : '');
     return reply.redirect('/', 303);
   });
 

@@ -39,7 +39,7 @@ export function validateRoles(input: { orgId: unknown; roles: unknown }) {
   if (!isUuid(input.orgId)) errors.orgId = 'users.errors.organisationMissing';
   if (!roles.every(isRole)) errors.roles = 'users.errors.roleUnknown';
   // Keep the canonical order, drop repeats.
-  const value = { orgId: String(input.orgId ?? ''), roles: ROLES.filter((role) => roles.includes(role)) as Role[] };
+  const value = { orgId: typeof input.orgId === 'string' ? input.orgId : '', roles: ROLES.filter((role: Role) => roles.includes(role)) };
   return { value, errors };
 }
 
@@ -47,7 +47,8 @@ export function validateTokenRequest(input: Record<string, unknown>) {
   const errors: FieldErrors = {};
   const name = text(input.name);
   const rawDays = input.expiresInDays ?? '90';
-  const days = typeof rawDays === 'number' ? rawDays : /^\d+$/.test(String(rawDays).trim()) ? Number(String(rawDays).trim()) : NaN;
+  const days =
+    typeof rawDays === 'number' ? rawDays : typeof rawDays === 'string' && /^\d+$/.test(rawDays.trim()) ? Number(rawDays.trim()) : NaN;
   if (!name) errors.name = 'tokens.errors.nameMissing';
   else if (name.length > 100) errors.name = 'tokens.errors.nameTooLong';
   if (!Number.isInteger(days) || days < 1 || days > 365) errors.expiresInDays = 'tokens.errors.expiryRange';

@@ -44,7 +44,7 @@ export function validateOrganisation(input: Record<string, unknown>): { value: O
   const kind = oneOf(ORG_KINDS, input.kind);
   const division = oneOf(DIVISIONS, input.bankHolidayDivision);
   const rawParent = input.parentId;
-  const parentId = rawParent === undefined || rawParent === null || rawParent === '' ? null : String(rawParent);
+  const parentId = typeof rawParent === 'string' && rawParent !== '' ? rawParent : rawParent === undefined || rawParent === null || rawParent === '' ? null : '?';
 
   if (!code) errors.code = 'organisations.errors.codeMissing';
   else if (!CODE.test(code)) errors.code = 'organisations.errors.codeFormat';

@@ -31,7 +31,7 @@ export function toDomainError(error: FastifyError | DomainError | Error): Domain
   if (fastifyError.validation) {
     const fields: Record<string, string> = {};
     for (const issue of fastifyError.validation) {
-      const params = issue.params as Record<string, unknown>;
+      const params: Record<string, unknown> = issue.params;
       const base = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
       const name =
         typeof params.missingProperty === 'string'

@@ -169,6 +169,7 @@ export const en = {
     },
   },
   accessibility: { title: 'Accessibility statement for Tandem' },
+  footer: { heading: 'Support links', accessibility: 'Accessibility statement', api: 'API (OpenAPI document)' },
   errors: {
     notFoundTitle: 'Page not found',
     notFoundBody: 'If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.',
