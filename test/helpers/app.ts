@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_PASSWORD } from '../../src/demo.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
@@ -11,9 +11,9 @@ export interface TestApp {
 }
 
 /** The real app, on a test database of its own. */
-export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function buildTestApp(env: NodeJS.ProcessEnv = {}, options: BuildOptions = { logger: false }): Promise<TestApp> {
   const db = await openTestDatabase();
-  const app = await buildApp(loadConfig({ ...env, TANDEM_DATA_DIR: 'unused' }), db, { logger: env.LOG_LEVEL === 'error' });
+  const app = await buildApp(loadConfig({ ...env, TANDEM_DATA_DIR: 'unused' }), db, options);
   await app.ready();
   return {
     app,

@@ -1,0 +1,186 @@
+/**
+ * Foundation throughput and start-up.
+ *
+ *   npm run bench -- foundation
+ *
+ * On PostgreSQL (BENCH_DATABASE_URL, default the local server; a database is created and dropped):
+ * requests/s and p50/p99 latency at 32 connections for (a) a constant JSON route with no database —
+ * the ceiling — (b) GET /api/v1/me inside a tenant-scoped transaction, (c) the signed-in home page.
+ * On the embedded engine: time from start to the first page served, for a new data folder (with
+ * demo seeding) and for reopening it, and the server's resident memory.
+ *
+ * Targets: (b) ≥ 40% of (a)'s throughput with p99 < 25 ms; reopen to first page < 2 s.
+ * The server runs in its own process; the load comes from this one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { openDatabase } from '../src/platform/db/index.js';
+import { DEMO_PASSWORD } from '../src/demo.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CONNECTIONS = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function tandem(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const child = tandem(args, env);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`tandem ${args.join(' ')} failed:\n${output}`);
+  return output;
+}
+
+/** Starts `tandem serve` and resolves once a page has been served, with the time that took. */
+async function serve(env: NodeJS.ProcessEnv, port: number): Promise<{ child: ChildProcess; ms: number }> {
+  const started = performance.now();
+  const child = tandem(['serve'], { PORT: String(port), HOST: '127.0.0.1', ...env });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/sign-in`);
+      if (response.ok) {
+        await response.text();
+        return { child, ms: performance.now() - started };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function residentMegabytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function signIn(base: string): Promise<string> {
+  const form = await fetch(`${base}/sign-in`);
+  const csrfCookie = /tandem_csrf=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const response = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `tandem_csrf=${csrfCookie}` },
+    body: new URLSearchParams({ _csrf: csrf, email: 'requester@wyvern.example', password: DEMO_PASSWORD }),
+  });
+  const session = /tandem_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+  if (!session) throw new Error('could not sign in');
+  return `tandem_session=${session}`;
+}
+
+interface Load {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Load> {
+  // A short warm-up so the first measured second is not the JIT's.
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function onPostgres(): Promise<Load[]> {
+  const name = `tandem_bench_${process.pid}`;
+  const admin = await openDatabase({ databaseUrl: ADMIN_URL, poolSize: 1 });
+  await sql.raw(`create database ${name}`).execute(admin.kysely);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const env = { DATABASE_URL: url.toString(), TANDEM_SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0' };
+  let server: ChildProcess | undefined;
+  try {
+    await run(['seed', '--demo'], env);
+    const token = (await run(['token', 'create', '--email', 'requester@wyvern.example', '--org', 'WDC', '--name', 'bench'], env)).trim().split('\n').pop()!;
+    const port = 3900 + (process.pid % 50);
+    server = (await serve(env, port)).child;
+    const base = `http://127.0.0.1:${port}`;
+    const cookie = await signIn(base);
+    console.log(`PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s each…`);
+    const results = [
+      await load('(a) constant JSON, no database (ceiling)', `${base}/healthz`),
+      await load('(b) GET /api/v1/me, tenant-scoped transaction', `${base}/api/v1/me`, { authorization: `Bearer ${token}` }),
+      await load('(c) signed-in home page', `${base}/`, { cookie }),
+    ];
+    return results;
+  } finally {
+    if (server) await stop(server);
+    await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.kysely);
+    await admin.close();
+  }
+}
+
+async function onEmbedded() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
+  const env = { TANDEM_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
+  const port = 3960 + (process.pid % 30);
+  try {
+    const fresh = await serve(env, port);
+    await stop(fresh.child);
+    const reopened = await serve(env, port);
+    // Memory after some use, not just after start.
+    for (let i = 0; i < 50; i++) await (await fetch(`http://127.0.0.1:${port}/sign-in`)).text();
+    const memory = residentMegabytes(reopened.child.pid!);
+    await stop(reopened.child);
+    return { freshMs: fresh.ms, reopenMs: reopened.ms, memory };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const results = await onPostgres();
+const [ceiling, me, home] = results as [Load, Load, Load];
+console.log('');
+console.log('route'.padEnd(48), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7), '  of (a)');
+for (const r of results) {
+  console.log(r.name.padEnd(48), fmt(r.rps).padStart(9), fmt(r.p50, 1).padStart(8), fmt(r.p99, 1).padStart(8), String(r.errors).padStart(7), `  ${fmt((100 * r.rps) / ceiling.rps, 1)}%`);
+}
+const ratio = me.rps / ceiling.rps;
+console.log('');
+console.log(`(b)/(a) = ${fmt(100 * ratio, 1)}%  (target ≥ 40%)  ${ratio >= 0.4 ? 'met' : 'NOT met'}`);
+console.log(`(b) p99 = ${fmt(me.p99, 1)} ms  (target < 25 ms)  ${me.p99 < 25 ? 'met' : 'NOT met'}`);
+console.log(`(c) home page ${fmt(home.rps)} req/s, p99 ${fmt(home.p99, 1)} ms`);
+
+const embedded = await onEmbedded();
+console.log('');
+console.log('Embedded engine (PGlite)');
+console.log(`new data folder, migrate + demo seed → first page: ${fmt(embedded.freshMs)} ms`);
+console.log(`reopen existing folder → first page:              ${fmt(embedded.reopenMs)} ms  (target < 2,000 ms)  ${embedded.reopenMs < 2000 ? 'met' : 'NOT met'}`);
+console.log(`server resident memory after start:               ${fmt(embedded.memory)} MB`);
