@@ -133,11 +133,13 @@ $$;
 create trigger audit_events_append_only before update or delete on audit_events
   for each statement execute function audit_events_append_only();
 
--- Looks up the person behind a session or API token by the hash of its secret, as the application
--- role, in one round trip. It sets app.user_id so that the user's own rows become visible, and
--- renews the session's idle clock at most once a minute.
+-- Looks up the person behind a session or API token by the hash of its secret, with every
+-- organisation they have roles in, as the application role, in one round trip. It sets app.user_id
+-- so that the user's own rows become visible, and renews the session's idle clock at most once a
+-- minute. Being PL/pgSQL, its queries are planned once per connection.
 create function authenticate(p_kind text, p_token_hash text, p_idle interval)
-  returns table (user_id uuid, org_id uuid, expires_at timestamptz, token_id uuid)
+  returns table (user_id uuid, email text, name text, org_id uuid, expires_at timestamptz, token_id uuid,
+                 memberships jsonb)
   language plpgsql as $$
 declare
   found_user uuid;
@@ -172,9 +174,14 @@ begin
      where t.token_hash = p_token_hash and (t.last_used_at is null or t.last_used_at < now() - interval '1 minute');
   end if;
   perform set_config('app.auth_token_hash', '', true);
-  if exists (select 1 from users u where u.id = found_user and u.disabled_at is null) then
-    return query select found_user, found_org, found_expiry, found_token;
-  end if;
+  return query
+    select u.id, u.email, u.name, found_org, found_expiry, found_token,
+           coalesce((select jsonb_agg(jsonb_build_object('orgId', o.id, 'code', o.code, 'name', o.name,
+                                                         'role', o.role, 'roles', m.roles) order by o.name)
+                       from memberships m join organisations o on o.id = m.org_id
+                      where m.user_id = u.id), '[]'::jsonb)
+      from users u
+     where u.id = found_user and u.disabled_at is null;
 end
 $$;
 

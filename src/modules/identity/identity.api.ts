@@ -34,15 +34,11 @@ export const identityApi: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request) => {
       const principal = signedIn(request);
       // Read through row level security, as the caller: what the database lets them see of themselves.
-      const { user, memberships } = await inScope(db, scopeOf(principal), async (tx) => ({
-        user: await identityRepository.findUser(tx, principal.userId),
-        memberships: await identityRepository.membershipsOf(tx, principal.userId),
-      }));
-      if (!user) throw notFound('That user');
-      const present = (m: (typeof memberships)[number]) => ({ orgId: m.orgId, code: m.code, name: m.name, roles: m.roles });
-      const current = memberships.find((m) => m.orgId === principal.org.orgId);
-      if (!current) throw notFound('That organisation');
-      return { id: user.id, email: user.email, name: user.name, organisation: present(current), memberships: memberships.map(present) };
+      const profile = await inScope(db, scopeOf(principal), (tx) => identityRepository.profile(tx, principal.userId));
+      const current = profile?.memberships.find((m) => m.orgId === principal.org.orgId);
+      if (!profile || !current) throw notFound('That user');
+      const present = (m: (typeof profile.memberships)[number]) => ({ orgId: m.orgId, code: m.code, name: m.name, roles: m.roles });
+      return { id: profile.id, email: profile.email, name: profile.name, organisation: present(current), memberships: profile.memberships.map(present) };
     },
   );
 };

@@ -33,32 +33,23 @@ export const identityRepository = {
   async authenticate(tx: Tx, kind: 'session' | 'token', tokenHash: string, idleMinutes: number) {
     const result = await sql<{
       user_id: string;
+      email: string;
+      name: string;
       org_id: string;
       expires_at: Date;
       token_id: string | null;
+      memberships: unknown;
     }>`select * from authenticate(${kind}, ${tokenHash}, make_interval(mins => ${idleMinutes}))`.execute(tx);
     const row = result.rows[0];
     if (!row) return undefined;
-    const person = await tx
-      .selectFrom('users as u')
-      .select(['u.id', 'u.email', 'u.name'])
-      .select(
-        sql<unknown>`coalesce((select jsonb_agg(jsonb_build_object('orgId', o.id, 'code', o.code, 'name', o.name,
-                                  'role', o.role, 'roles', m.roles) order by o.name)
-                        from memberships m join organisations o on o.id = m.org_id
-                       where m.user_id = u.id), '[]'::jsonb)`.as('memberships'),
-      )
-      .where('u.id', '=', row.user_id)
-      .executeTakeFirst();
-    if (!person) return undefined;
     return {
-      userId: person.id,
-      email: person.email,
-      name: person.name,
+      userId: row.user_id,
+      email: row.email,
+      name: row.name,
       orgId: row.org_id,
       expiresAt: row.expires_at,
       tokenId: row.token_id,
-      memberships: toMemberships(person.memberships),
+      memberships: toMemberships(row.memberships),
     } satisfies AuthenticatedRow;
   },
 
@@ -79,6 +70,22 @@ export const identityRepository = {
   async actAs(tx: Tx, userId: string, orgId?: string): Promise<void> {
     await sql`select set_config('app.user_id', ${userId}, true), set_config('app.sign_in_email', '', true),
                      set_config('app.org_ids', ${orgId ?? ''}, true)`.execute(tx);
+  },
+
+  /** A person and every organisation they have roles in, in one query (as far as the caller may see). */
+  async profile(tx: Tx, userId: string) {
+    const row = await tx
+      .selectFrom('users as u')
+      .select(['u.id', 'u.email', 'u.name'])
+      .select(
+        sql<unknown>`coalesce((select jsonb_agg(jsonb_build_object('orgId', o.id, 'code', o.code, 'name', o.name,
+                                  'role', o.role, 'roles', m.roles) order by o.name)
+                        from memberships m join organisations o on o.id = m.org_id
+                       where m.user_id = u.id), '[]'::jsonb)`.as('memberships'),
+      )
+      .where('u.id', '=', userId)
+      .executeTakeFirst();
+    return row && { id: row.id, email: row.email, name: row.name, memberships: toMemberships(row.memberships) };
   },
 
   async membershipsOf(tx: Tx, userId: string): Promise<MembershipSummary[]> {

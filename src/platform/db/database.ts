@@ -37,12 +37,52 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return openEmbedded(options);
 }
 
+const PREPARED = Symbol('tandem.prepared');
+const MAX_STATEMENTS = 2_000;
+const statementNames = new Map<string, string>();
+
+/**
+ * The name under which a parameterised statement is prepared on every connection. Prepared
+ * statements are planned once per connection instead of at every execution; with row level
+ * security policies in every plan, planning costs several times what running the query does.
+ */
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (!name && statementNames.size < MAX_STATEMENTS) {
+    name = `tandem_${statementNames.size.toString(36)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+type Client = pg.PoolClient & { [PREPARED]?: true };
+
+/** A pool whose clients prepare every parameterised query they run (see `statementName`). */
+function preparingPool(pool: pg.Pool) {
+  return {
+    async connect(): Promise<pg.PoolClient> {
+      const client: Client = await pool.connect();
+      if (!client[PREPARED]) {
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        const prepared = (text: unknown, values?: unknown) => {
+          const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 ? statementName(text) : undefined;
+          return name ? query({ name, text, values }) : query(text, values);
+        };
+        client.query = prepared as typeof client.query;
+        client[PREPARED] = true;
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
 async function openServer(connectionString: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
-  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     engine: 'server',
     kysely,
@@ -75,7 +115,7 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
   }
   // PGlite is one session: a pool larger than one interleaves transactions and crashes the driver.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     engine: 'embedded',
     kysely,
