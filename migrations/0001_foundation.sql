@@ -136,7 +136,8 @@ create trigger audit_events_append_only before update or delete on audit_events
 -- Looks up the person behind a session or API token by the hash of its secret, with every
 -- organisation they have roles in, as the application role, in one round trip. It sets app.user_id
 -- so that the user's own rows become visible, and renews the session's idle clock at most once a
--- minute. Being PL/pgSQL, its queries are planned once per connection.
+-- minute. Being PL/pgSQL, its queries are planned once per connection. Its settings, and the role,
+-- last until the end of the caller's transaction: one statement, when called on its own.
 create function authenticate(p_kind text, p_token_hash text, p_idle interval)
   returns table (user_id uuid, email text, name text, org_id uuid, expires_at timestamptz, token_id uuid,
                  memberships jsonb)
@@ -147,6 +148,9 @@ declare
   found_expiry timestamptz;
   found_token uuid;
 begin
+  -- Called on its own, outside a unit of work, to save round trips: so it becomes the application
+  -- role itself before it reads anything, and row level security applies to every query below.
+  perform set_config('role', 'tandem_app', true);
   perform set_config('app.auth_token_hash', p_token_hash, true);
   if p_kind = 'session' then
     select s.user_id, s.org_id, s.expires_at into found_user, found_org, found_expiry

@@ -11,7 +11,7 @@ import {
   type Principal,
   type Role,
 } from '../../platform/auth/index.js';
-import { inScope, NO_SCOPE, type Database } from '../../platform/db/index.js';
+import { authenticationStatement, inScope, NO_SCOPE, type Database } from '../../platform/db/index.js';
 import { DomainError, forbidden, notFound, validationFailed, type FieldErrors } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { identityRepository as repo } from './identity.repository.js';
@@ -59,15 +59,13 @@ export function identityService(db: Database, options: IdentityOptions) {
     /** The person behind a session cookie, or undefined when it is unknown, expired or idle too long. */
     async principalForSession(sessionToken: string): Promise<Principal | undefined> {
       const tokenHash = hashSecret(sessionToken);
-      const row = await inScope(db, NO_SCOPE, (tx) =>
-        repo.authenticate(tx, 'session', tokenHash, options.sessionIdleMinutes),
-      );
+      const row = await repo.authenticate(authenticationStatement(db), 'session', tokenHash, options.sessionIdleMinutes);
       return row && toPrincipal(row, row.orgId, 'session', tokenHash);
     },
 
     async principalForToken(apiToken: string): Promise<Principal | undefined> {
-      // Tokens never go idle: their expiry is fixed when they are made.
-      const row = await inScope(db, NO_SCOPE, (tx) => repo.authenticate(tx, 'token', hashSecret(apiToken), 525_600));
+      // Tokens never go idle (the idle limit is not applied to them): their expiry is fixed when made.
+      const row = await repo.authenticate(authenticationStatement(db), 'token', hashSecret(apiToken), options.sessionIdleMinutes);
       return row && toPrincipal(row, row.orgId, 'token');
     },
 
