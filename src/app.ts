@@ -14,6 +14,7 @@ import { views } from './platform/web/views.js';
 import { apiPlatform } from './platform/api/index.js';
 import { authentication, identityApi, identityRoutes, identityService } from './modules/identity/index.js';
 import { organisationsApi, organisationsRoutes, organisationsService } from './modules/organisations/index.js';
+import { calendarsService, catalogueApi, catalogueRoutes, catalogueService } from './modules/catalogue/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,6 +26,8 @@ export function createServices(config: Config, db: Database) {
       sessionAbsoluteHours: config.sessionAbsoluteHours,
     }),
     organisations: organisationsService(db),
+    catalogue: catalogueService(db),
+    calendars: calendarsService(db),
   };
 }
 
@@ -90,12 +93,14 @@ export async function buildApp(config: Config, db: Database, options: BuildOptio
     listOrganisations: async (principal) => services.organisations.list({ principal }),
   });
   await app.register(organisationsRoutes, { organisations: services.organisations });
+  await app.register(catalogueRoutes, { catalogue: services.catalogue, calendars: services.calendars });
 
   // JSON API.
   await app.register(
     async (api) => {
       await api.register(identityApi, { db });
       await api.register(organisationsApi, { organisations: services.organisations });
+      await api.register(catalogueApi, { catalogue: services.catalogue, calendars: services.calendars });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -3,6 +3,7 @@ import { inScope, type Database } from './platform/db/index.js';
 import { identityRepository } from './modules/identity/index.js';
 import { organisationsRepository, type OrganisationInput } from './modules/organisations/index.js';
 import { recordAudit } from './modules/audit/index.js';
+import { seedDemoCatalogue } from './modules/catalogue/index.js';
 
 /** The password every demo account shares; printed at start and in the README. Never for real data. */
 export const DEMO_PASSWORD = 'Tandem-Demo-2026!';
@@ -92,5 +93,7 @@ export async function seedDemo(db: Database, onProgress: (message: string) => vo
       onProgress(`people: ${index + 1}/${DEMO_USERS.length}`);
     }
   });
+  // The catalogue is written by the host's service manager, so it loads in units of work of its own.
+  added += await seedDemoCatalogue(db, onProgress);
   return { added };
 }

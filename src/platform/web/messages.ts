@@ -1,9 +1,12 @@
+import { catalogueMessages } from '../../modules/catalogue/catalogue.messages.js';
+
 /**
  * The words Tandem shows, English first. Pages and code take words from here by key, so that a
  * second language (Welsh) is a second catalogue of the same shape, not a search through templates.
  */
 export const en = {
   service: { name: 'Tandem', tagline: 'Shared services for public bodies' },
+  catalogue: catalogueMessages,
   nav: {
     home: 'Home',
     organisations: 'Organisations',
