@@ -1,6 +1,5 @@
 import type { Config } from './config.js';
 import { openDatabase, migrate, type Database } from './platform/db/index.js';
-import { buildApp } from './app.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo.js';
 
 export interface Running {
@@ -11,6 +10,9 @@ export interface Running {
 /** Opens the database, brings it up to date, seeds a new embedded one, and starts serving. */
 export async function startTandem(config: Config, options: { log?: (line: string) => void } = {}): Promise<Running> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Load the web app's modules while the database opens: the embedded engine compiles its
+  // WebAssembly off the main thread, so the two overlap and the first page comes sooner.
+  const appModule = import('./app.js');
   const db: Database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -29,6 +31,7 @@ export async function startTandem(config: Config, options: { log?: (line: string
     throw error;
   }
 
+  const { buildApp } = await appModule;
   const app = await buildApp(config, db);
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as { port: number }).port;
