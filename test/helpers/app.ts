@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_PASSWORD } from '../../src/demo.js';
+import { hashSecret, newApiToken } from '../../src/platform/auth/index.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestApp {
@@ -93,3 +94,15 @@ export async function signedInBrowser(app: FastifyInstance, email: string): Prom
 }
 
 export { cookiesFrom };
+
+/** A new API token for a user acting in an organisation (by code), made straight in the database. */
+export async function apiTokenFor(db: TestDatabase, email: string, orgCode: string, days = 1): Promise<string> {
+  const user = await db.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  const org = await db.kysely.selectFrom('organisations').select('id').where('code', '=', orgCode).executeTakeFirstOrThrow();
+  const secret = newApiToken();
+  await db.kysely
+    .insertInto('api_tokens')
+    .values({ org_id: org.id, user_id: user.id, name: 'test', token_hash: hashSecret(secret), expires_at: new Date(Date.now() + days * 86_400_000) })
+    .execute();
+  return secret;
+}

@@ -45,6 +45,18 @@ function present(row: Row): Organisation {
   };
 }
 
+/** The columns an organisation's input sets, on insert and on update alike. */
+function columnsOf(input: OrganisationInput) {
+  return {
+    code: input.code,
+    name: input.name,
+    role: input.role,
+    kind: input.kind,
+    parent_id: input.parentId,
+    bank_holiday_division: input.bankHolidayDivision,
+  };
+}
+
 function selectOrganisations(tx: Tx) {
   return tx
     .selectFrom('organisations as o')
@@ -86,14 +98,7 @@ export const organisationsRepository = {
   async insert(tx: Tx, input: OrganisationInput): Promise<Organisation> {
     const { id } = await tx
       .insertInto('organisations')
-      .values({
-        code: input.code,
-        name: input.name,
-        role: input.role,
-        kind: input.kind,
-        parent_id: input.parentId,
-        bank_holiday_division: input.bankHolidayDivision,
-      })
+      .values(columnsOf(input))
       .returning('id')
       .executeTakeFirstOrThrow();
     return (await organisationsRepository.findById(tx, id))!;
@@ -102,15 +107,7 @@ export const organisationsRepository = {
   async update(tx: Tx, id: string, input: OrganisationInput): Promise<Organisation | undefined> {
     const updated = await tx
       .updateTable('organisations')
-      .set({
-        code: input.code,
-        name: input.name,
-        role: input.role,
-        kind: input.kind,
-        parent_id: input.parentId,
-        bank_holiday_division: input.bankHolidayDivision,
-        updated_at: sql<Date>`now()`,
-      })
+      .set({ ...columnsOf(input), updated_at: sql<Date>`now()` })
       .where('id', '=', id)
       .returning('id')
       .executeTakeFirst();

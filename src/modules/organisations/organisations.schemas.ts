@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../../platform/errors.js';
+import { isUuid } from '../../platform/ids.js';
 
 export const ORG_ROLES = ['host', 'partner'] as const;
 export const ORG_KINDS = [
@@ -26,7 +27,6 @@ export interface OrganisationInput {
 }
 
 const CODE = /^[A-Z][A-Z0-9-]{1,15}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
@@ -52,7 +52,7 @@ export function validateOrganisation(input: Record<string, unknown>): { value: O
   else if (name.length > 200) errors.name = 'organisations.errors.nameTooLong';
   if (!role) errors.role = 'organisations.errors.roleMissing';
   if (!kind) errors.kind = 'organisations.errors.kindMissing';
-  if (parentId !== null && !UUID.test(parentId)) errors.parentId = 'organisations.errors.parentUnknown';
+  if (parentId !== null && !isUuid(parentId)) errors.parentId = 'organisations.errors.parentUnknown';
   if (!division) errors.bankHolidayDivision = 'organisations.errors.divisionMissing';
 
   return {

@@ -1,6 +1,7 @@
 import { isPlatformAdmin, scopeOf, type Principal } from '../../platform/auth/index.js';
 import { inScope, type Database } from '../../platform/db/index.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../../platform/errors.js';
+import { isUuid } from '../../platform/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { organisationsRepository as repo, type Organisation } from './organisations.repository.js';
 import { validateOrganisation } from './organisations.schemas.js';
@@ -9,8 +10,6 @@ export interface Context {
   principal: Principal;
   requestId?: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
@@ -48,7 +47,7 @@ export function organisationsService(db: Database) {
     /** One organisation; "not found" both when it does not exist and when the caller may not see it. */
     async get(ctx: Context, id: string) {
       const allowed = visibleIds(ctx.principal);
-      if (!UUID.test(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
+      if (!isUuid(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
       return inScope(db, scopeOf(ctx.principal), async (tx) => {
         const org = await repo.findById(tx, id);
         if (!org) throw notFound('That organisation');
@@ -93,7 +92,7 @@ export function organisationsService(db: Database) {
 
     async change(ctx: Context, id: string, input: Record<string, unknown>): Promise<Organisation> {
       const allowed = visibleIds(ctx.principal);
-      if (!UUID.test(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
+      if (!isUuid(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
       if (!isPlatformAdmin(ctx.principal)) throw forbidden('Only platform administrators change organisations');
       const { value, errors } = validateOrganisation(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);

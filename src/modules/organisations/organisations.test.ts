@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, signedInBrowser, type TestApp } from '../../../test/helpers/app.js';
-import { hashSecret, newApiToken } from '../../platform/auth/index.js';
+import { apiTokenFor, buildTestApp, signedInBrowser, type TestApp } from '../../../test/helpers/app.js';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
 
-/** A fresh API token for a demo user acting in one organisation. */
-async function tokenFor(email: string, code: string): Promise<string> {
-  const user = await t.db.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-  const secret = newApiToken();
-  await t.db.kysely
-    .insertInto('api_tokens')
-    .values({ org_id: ids[code]!, user_id: user.id, name: 'test', token_hash: hashSecret(secret), expires_at: new Date(Date.now() + 86_400_000) })
-    .execute();
-  return secret;
-}
+const tokenFor = (email: string, code: string) => apiTokenFor(t.db, email, code);
 
 const api = (token: string, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, headers: Record<string, string> = {}) =>
   t.app.inject({

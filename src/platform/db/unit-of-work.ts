@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from './schema.js';
 import type { Database } from './database.js';
+import { isUuid } from '../ids.js';
 
 /** The database handle a repository method receives: one connection, inside one scoped transaction. */
 export type Tx = Kysely<Schema>;
@@ -21,10 +22,8 @@ export interface Scope {
 /** A scope that sees no tenant data at all: sign-in, public pages. */
 export const NO_SCOPE: Scope = { orgIds: [] };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function assertUuid(value: string): string {
-  if (!UUID.test(value)) throw new TypeError(`not a uuid: ${value}`);
+  if (!isUuid(value)) throw new TypeError(`not a uuid: ${value}`);
   return value.toLowerCase();
 }
 
