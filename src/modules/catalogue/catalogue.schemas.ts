@@ -177,7 +177,7 @@ export function validateFormFields(value: unknown, field: string, errors: FieldE
  * The form fields as a service manager types them on a page, one per line:
  * `Label | type | required or optional | hint | option one, option two`.
  */
-export function parseFormFieldsText(value: unknown): unknown[] | string {
+export function parseFormFieldsText(value: unknown): unknown[] {
   if (typeof value !== 'string' || value.trim() === '') return [];
   return value
     .split(/\r?\n/)

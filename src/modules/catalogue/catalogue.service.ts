@@ -167,6 +167,8 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
+type PartnerLookup = (hostOrgId: string, lineId: string, code: string) => Promise<string | undefined>;
+
 export interface ImportProblem {
   line: number;
   field: string;
@@ -228,7 +230,7 @@ export function catalogueService(db: Database) {
       );
   };
 
-  const addOneTariff = async (tx: Tx, ctx: Context, access: Access, input: TariffInput, partners: Map<string, string>): Promise<Tariff> => {
+  const addOneTariff = async (tx: Tx, ctx: Context, access: Access, input: TariffInput, partners: PartnerLookup): Promise<Tariff> => {
     const offering = await repo.offeringByCode(tx, input.offering);
     if (!offering || !access.lineIds.includes(offering.serviceLineId)) {
       throw new DomainError('ERR_UNKNOWN_OFFERING', `No offering has the code ${input.offering}`, { fields: { offering: 'catalogue.errors.offeringUnknown' } });
@@ -236,7 +238,7 @@ export function catalogueService(db: Database) {
     if (!access.managedLineIds.includes(offering.serviceLineId)) throw forbidden('Only service managers of that line change its prices');
     let orgId = offering.hostOrgId;
     if (input.organisation !== null) {
-      const partnerId = partners.get(input.organisation);
+      const partnerId = await partners(offering.hostOrgId, offering.serviceLineId, input.organisation);
       if (!partnerId) {
         throw new DomainError('ERR_UNKNOWN_ORGANISATION', `No partner taking this service has the code ${input.organisation}`, {
           fields: { organisation: 'catalogue.errors.organisationUnknown' },
@@ -280,8 +282,14 @@ export function catalogueService(db: Database) {
     return tariff;
   };
 
-  const partnerCodes = async (tx: Tx, access: Access) =>
-    new Map((access.hostOrgId ? await repo.partnersOf(tx, access.hostOrgId) : []).map((p) => [p.code, p.id]));
+  /** Finds a partner taking a line by its code, remembering each line's partners for the rest of the unit of work. */
+  const partnerCodes = (tx: Tx): PartnerLookup => {
+    const byLine = new Map<string, Promise<Map<string, string>>>();
+    return async (hostOrgId, lineId, code) => {
+      if (!byLine.has(lineId)) byLine.set(lineId, repo.partnersOf(tx, hostOrgId, [lineId]).then((list) => new Map(list.map((p) => [p.code, p.id]))));
+      return (await byLine.get(lineId)!).get(code);
+    };
+  };
 
   return {
     /** The offerings the caller's organisation may request, each resolved for it. */
@@ -529,7 +537,7 @@ export function catalogueService(db: Database) {
       if (Object.keys(errors).length) throw validationFailed(errors);
       return unit(ctx, async (tx, access) => {
         requireManager(access);
-        return addOneTariff(tx, ctx, access, value, await partnerCodes(tx, access));
+        return addOneTariff(tx, ctx, access, value, partnerCodes(tx));
       });
     },
 
@@ -572,7 +580,7 @@ export function catalogueService(db: Database) {
       }
       return unit(ctx, async (tx, access) => {
         requireManager(access);
-        const partners = await partnerCodes(tx, access);
+        const partners = partnerCodes(tx);
         let added = 0;
         for (const [index, { line, value }] of inputs.entries()) {
           try {
@@ -583,8 +591,6 @@ export function catalogueService(db: Database) {
             if (!fields && !(error instanceof DomainError && error.code === 'ERR_FORBIDDEN')) throw error;
             if (fields) for (const [field, message] of Object.entries(fields)) problems.push({ line, field, message });
             else problems.push({ line, field: 'offering', message: 'catalogue.errors.offeringNotYours' });
-            // After a failed statement the transaction can only roll back; report what was found so far.
-            if (!(error instanceof DomainError)) break;
           }
           if ((index + 1) % 100 === 0 || index + 1 === inputs.length) onProgress(index + 1, inputs.length);
         }

@@ -14,6 +14,7 @@ export function navigationFor(principal: Principal | null | undefined, url: stri
   const path = url.split('?')[0] ?? '/';
   const items: Array<{ href: string; key: string }> = [{ href: '/', key: 'nav.home' }];
   items.push({ href: '/organisations', key: 'nav.organisations' });
+  items.push({ href: '/catalogue', key: 'catalogue.nav' });
   if (hasRole(principal, 'platform_administrator')) items.push({ href: '/users', key: 'nav.users' });
   items.push({ href: '/account/tokens', key: 'nav.tokens' });
   return items.map(({ href, key }) => ({
