@@ -391,20 +391,34 @@ export function validateCalendar(input: Record<string, unknown>): {
       hours[day as Weekday] = intervals as Array<[string, string]>;
     }
   }
-  if (!errors.hours) {
+  // The zone and the hours are checked apart, so that a form with both wrong shows both problems.
+  const kernelProblem = (check: () => void, onProblem: (error: CalendarError) => void) => {
     try {
-      compileCalendar({ timeZone, hours, closedDates: [] });
+      check();
     } catch (error) {
       if (!(error instanceof CalendarError)) throw error;
-      code = error.code;
-      message = error.message;
-      if (error.code === 'ERR_INVALID_TIME_ZONE') errors.timeZone = E('timeZoneUnknown');
-      else if (error.code === 'ERR_NO_WORKING_TIME') errors.hours = E('hoursNone');
-      else {
-        const day = WEEKDAYS.find((weekday) => error.message.includes(weekday));
-        errors[day ? `hours.${day}` : 'hours'] = E('intervalInvalid');
+      if (code === 'ERR_VALIDATION') {
+        code = error.code;
+        message = error.message;
       }
+      onProblem(error);
     }
+  };
+  kernelProblem(
+    () => compileCalendar({ timeZone, hours: { monday: [['00:00', '24:00']] }, closedDates: [] }),
+    () => (errors.timeZone = E('timeZoneUnknown')),
+  );
+  if (!errors.hours) {
+    kernelProblem(
+      () => compileCalendar({ timeZone: 'UTC', hours, closedDates: [] }),
+      (error) => {
+        if (error.code === 'ERR_NO_WORKING_TIME') errors.hours = E('hoursNone');
+        else {
+          const day = WEEKDAYS.find((weekday) => error.message.includes(weekday));
+          errors[day ? `hours.${day}` : 'hours'] = E('intervalInvalid');
+        }
+      },
+    );
   }
   // A problem the kernel found only names the code when it is the only kind of problem.
   if (Object.keys(errors).some((field) => field !== 'timeZone' && !field.startsWith('hours'))) code = 'ERR_VALIDATION';

@@ -183,9 +183,13 @@ export function catalogueService(db: Database) {
   const managedLine = async (tx: Tx, access: Access, code: string, field = 'serviceLine'): Promise<ServiceLine> => {
     const line = await repo.serviceLineByCode(tx, code);
     if (!line || !access.lineIds.includes(line.id)) throw validationFailed({ [field]: 'catalogue.errors.serviceLineUnknown' });
-    if (!access.managedLineIds.includes(line.id)) throw forbidden('Only service managers of that line change its catalogue');
+    if (!access.managedLineIds.includes(line.id)) throw notYours(access);
     return line;
   };
+
+  /** A service manager of other lines is told they may not; anyone else finds nothing there. */
+  const notYours = (access: Access) =>
+    access.managedLineIds.length ? forbidden('Only service managers of that line change its catalogue') : notFound();
 
   const requireManager = (access: Access) => {
     if (access.managedLineIds.length === 0) throw notFound();
@@ -197,7 +201,7 @@ export function catalogueService(db: Database) {
   const managedOffering = async (tx: Tx, access: Access, code: string): Promise<Offering> => {
     const offering = await repo.offeringByCode(tx, code.toUpperCase());
     if (!offering || !access.lineIds.includes(offering.serviceLineId)) throw notFound('That offering');
-    if (!access.managedLineIds.includes(offering.serviceLineId)) throw forbidden('Only service managers of that line change its catalogue');
+    if (!access.managedLineIds.includes(offering.serviceLineId)) throw notYours(access);
     return offering;
   };
 

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, signedInBrowser, type TestApp } from '../../../test/helpers/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(() => t.close());
+
+/** The text of the GOV.UK error summary, or '' when there is none. */
+function errorSummary(html: string): string {
+  const match = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html);
+  return match ? match[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') : '';
+}
+
+describe('catalogue pages for partners', () => {
+  it("shows a partner its own variant of the catalogue, never another partner's", async () => {
+    const wyvern = await signedInBrowser(t.app, 'requester@wyvern.example');
+    const list = await wyvern.get('/catalogue');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('New starter IT setup (Wyvern)');
+    expect(list.body).toContain('£3.60 per invoice');
+    expect(list.body).not.toContain('Business cards');
+    expect(list.body).toContain('href="/catalogue"');
+
+    const offering = await wyvern.get('/catalogue/offerings/IT-NEW-STARTER');
+    expect(offering.statusCode).toBe(200);
+    expect(offering.body).toContain('Wyvern cost centre');
+    expect(offering.body).toContain('Your organisation has its own version of this service.');
+
+    const fire = await signedInBrowser(t.app, 'requester@merciafire.example');
+    const fireList = await fire.get('/catalogue');
+    expect(fireList.body).not.toContain('Wyvern');
+    expect(fireList.body).toContain('£3.85 per invoice');
+    expect(fireList.body).not.toContain('Litigation matter');
+    for (const url of ['/catalogue/offerings/LEG-LITIGATION', '/catalogue/offerings/IT-FAULT/variants/WDC', '/catalogue/tariffs', '/catalogue/divergence', '/catalogue/calendars/WDC-OFFICE', '/catalogue/offerings/new', '/catalogue/sla-policies/IT-WDC']) {
+      const response = await fire.get(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body).not.toContain('3.60');
+    }
+    const calendars = await fire.get('/catalogue/calendars');
+    expect(calendars.body).toContain('MCC-OFFICE');
+    expect(calendars.body).not.toContain('WDC-OFFICE');
+    expect((await fire.post('/catalogue/offerings/IT-FAULT/variants/MFRS', { name: 'Mine' })).statusCode).toBe(404);
+  });
+
+  it('works out a due time on the calendar page, and explains bad input', async () => {
+    const fire = await signedInBrowser(t.app, 'requester@merciafire.example');
+    const due = await fire.get('/catalogue/calendars/MCC-OFFICE?from=2026-03-27T16:00:00Z&minutes=60');
+    expect(due.statusCode).toBe(200);
+    expect(due.body).toContain('2026-03-30T08:00:00.000Z');
+    const bad = await fire.get('/catalogue/calendars/MCC-OFFICE?from=2026-03-27T16:00:00Z&minutes=-5');
+    expect(bad.statusCode).toBe(400);
+    expect(errorSummary(bad.body)).toContain('Enter a whole number of minutes from 0 to 525,600');
+  });
+});
+
+describe('catalogue pages for service managers', () => {
+  it('adds an offering, re-showing the form with an error summary when something is wrong', async () => {
+    const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
+    const home = await manager.get('/catalogue');
+    expect(home.body).toContain('Where partners diverge');
+    await manager.get('/catalogue/offerings/new');
+    const form = {
+      serviceLine: 'PROP', code: 'PRP-KEYS', name: 'Replacement keys', description: 'Cut a key.', lgslId: '', unit: 'item',
+      formFields: 'Building | text | required\nHow many | number | required | Up to 10',
+      slaPolicy: 'PROP-STANDARD', approvalRequired: 'no', status: 'active',
+    };
+    const bad = await manager.post('/catalogue/offerings', { ...form, code: 'bad code!', formFields: 'Colour | paint', lgslId: 'x' });
+    expect(bad.statusCode).toBe(400);
+    const summary = errorSummary(bad.body);
+    expect(summary).toContain('Code must be capital letters');
+    expect(summary).toContain('Local Government Service List id as a whole number');
+    expect(summary).toContain('Each question type must be');
+    expect(bad.body).toContain('value="bad code!"');
+
+    const good = await manager.post('/catalogue/offerings', form);
+    expect(good.statusCode).toBe(303);
+    expect(good.headers.location).toBe('/catalogue/offerings/PRP-KEYS?added=1');
+    const page = await manager.get('/catalogue/offerings/PRP-KEYS?added=1');
+    expect(page.body).toContain('Offering added');
+    expect(page.body).toContain('Brightwater Facilities Ltd');
+
+    const edit = await manager.get('/catalogue/offerings/PRP-KEYS/edit');
+    expect(edit.body).toContain('Building | text | required');
+    const saved = await manager.post('/catalogue/offerings/PRP-KEYS', { ...form, name: 'Keys and fobs' });
+    expect(saved.statusCode).toBe(303);
+  });
+
+  it('shows what a variant changes and saves a new one', async () => {
+    const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
+    const page = await manager.get('/catalogue/offerings/IT-NEW-STARTER/variants/WDC');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-qa="differences"');
+    expect(page.body).toContain('New starter IT setup (Wyvern)');
+    const saved = await manager.post('/catalogue/offerings/PRP-REACTIVE/variants/BWF', { name: '', description: '', hidden: 'yes', extraFields: '', slaPolicy: '' });
+    expect(saved.statusCode).toBe(303);
+    const after = await manager.get('/catalogue/offerings/PRP-REACTIVE/variants/BWF?saved=1');
+    expect(after.body).toContain('Variant saved');
+    expect(after.body).toContain('<ins>hidden</ins>');
+    const bad = await manager.post('/catalogue/offerings/PRP-REACTIVE/variants/BWF', { name: '', description: '', extraFields: 'Size | choice | required', slaPolicy: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(errorSummary(bad.body)).toContain('A choice question needs at least two choices');
+    const divergence = await manager.get('/catalogue/divergence');
+    expect(divergence.body).toContain('Brightwater Facilities Ltd');
+  });
+
+  it('imports prices pasted as CSV, or lists every wrong line and imports nothing', async () => {
+    const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
+    await manager.get('/catalogue/tariffs');
+    const csv = 'offering,organisation,unit_price,valid_from,valid_to\nPRT-POST,,0.90,2026-01-01,\nPRT-POST,BWF,abc,2032-01-01,\n';
+    const bad = await manager.post('/catalogue/tariffs/import', { csv });
+    expect(bad.statusCode).toBe(400);
+    const summary = errorSummary(bad.body);
+    expect(summary).toContain('Line 2: Those dates overlap another price');
+    expect(summary).toContain('Line 3: Enter the unit price in pounds');
+    const good = await manager.post('/catalogue/tariffs/import', { csv: 'offering,organisation,unit_price,valid_from,valid_to\nPRT-POST,BWF,0.80,2032-01-01,\n' });
+    expect(good.statusCode).toBe(303);
+    const page = await manager.get(good.headers.location as string);
+    expect(page.body).toContain('1 prices imported');
+  });
+
+  it('adds a calendar and an SLA policy through forms with errors shown', async () => {
+    const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
+    await manager.get('/catalogue/calendars/new');
+    const calendar = {
+      code: 'PRINT-ROOM', name: 'Print room', organisation: '', timeZone: 'Europe/London', 'hours-monday': '07:00-15:00', 'hours-tuesday': '07:00-15:00',
+      'hours-wednesday': '', 'hours-thursday': '', 'hours-friday': '', 'hours-saturday': '', 'hours-sunday': '', holidays: 'england-and-wales', closures: '2026-12-24',
+    };
+    const bad = await manager.post('/catalogue/calendars', { ...calendar, 'hours-monday': '15:00-07:00', timeZone: 'Mars/Base' });
+    expect(bad.statusCode).toBe(400);
+    expect(errorSummary(bad.body)).toContain('with the end after the start');
+    const badZone = await manager.post('/catalogue/calendars', { ...calendar, timeZone: 'Mars/Base' });
+    expect(errorSummary(badZone.body)).toContain('Enter a time zone name that exists');
+    const good = await manager.post('/catalogue/calendars', calendar);
+    expect(good.statusCode).toBe(303);
+    const shown = await manager.get('/catalogue/calendars/PRINT-ROOM');
+    expect(shown.body).toContain('07:00-15:00');
+    expect((await manager.get('/catalogue/calendars/PRINT-ROOM/edit')).statusCode).toBe(200);
+
+    await manager.get('/catalogue/sla-policies/new');
+    const policy: Record<string, string | string[]> = { serviceLine: 'PRINT', code: 'PRINT-ROOM', name: 'Print room hours', calendar: 'PRINT-ROOM', warningPercent: '80', pauseStates: ['on_hold'] };
+    for (const p of ['critical', 'high', 'medium', 'low']) {
+      Object.assign(policy, { [`${p}-response-value`]: '30', [`${p}-response-unit`]: 'working_minutes', [`${p}-resolution-value`]: '2', [`${p}-resolution-unit`]: 'working_days' });
+    }
+    const badPolicy = await manager.post('/catalogue/sla-policies', { ...policy, warningPercent: '150', 'low-response-value': '-1' });
+    expect(badPolicy.statusCode).toBe(400);
+    const summary = errorSummary(badPolicy.body);
+    expect(summary).toContain('Enter a whole number from 1 to 99');
+    expect(summary).toContain('Enter a whole number of at least 1');
+    expect(badPolicy.body).toContain('href="#low-response-value"');
+    const goodPolicy = await manager.post('/catalogue/sla-policies', policy);
+    expect(goodPolicy.statusCode).toBe(303);
+    const shownPolicy = await manager.get('/catalogue/sla-policies/PRINT-ROOM');
+    expect(shownPolicy.body).toContain('Print room hours');
+    expect((await manager.get('/catalogue/sla-policies/PRINT-ROOM/edit')).statusCode).toBe(200);
+  });
+
+  it('adds a service line', async () => {
+    const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
+    await manager.get('/catalogue/service-lines/new');
+    const bad = await manager.post('/catalogue/service-lines', { code: '', name: '', teams: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(errorSummary(bad.body)).toContain('Enter a code');
+    const good = await manager.post('/catalogue/service-lines', { code: 'AUDIT', name: 'Internal audit', teams: 'Audit\nCounter fraud' });
+    expect(good.statusCode).toBe(303);
+    expect((await manager.get('/catalogue?lineAdded=1')).body).toContain('Internal audit');
+  });
+});
