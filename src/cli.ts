@@ -7,6 +7,7 @@ import { translate } from './platform/web/index.js';
 import { identityRepository, passwordProblem } from './modules/identity/index.js';
 import { organisationsRepository } from './modules/organisations/index.js';
 import { recordAudit } from './modules/audit/index.js';
+import { CATALOGUE_USAGE, runCatalogueCommand } from './modules/catalogue/index.js';
 import { seedDemo } from './demo.js';
 import { startTandem } from './start.js';
 
@@ -20,6 +21,7 @@ Commands:
                                 Add a user; without --password-stdin a random password is printed once
   token create --email E --org CODE [--name N] [--days 90]
                                 Create an API token acting as that user in that organisation; printed once
+${CATALOGUE_USAGE}
 
 Database: the embedded one in TANDEM_DATA_DIR (default ./data), or DATABASE_URL.`;
 
@@ -159,6 +161,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'token':
         if (sub !== 'create') throw new UsageError('tandem token create …');
         await createToken(config, rest);
+        return 0;
+      case 'calendar':
+      case 'tariffs':
+      case 'holidays':
+        await withDatabase(config, (db) => runCatalogueCommand(db, argv, out));
         return 0;
       case undefined:
       case 'help':

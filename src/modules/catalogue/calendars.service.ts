@@ -44,12 +44,13 @@ export function readBankHolidayFile(data: unknown): { divisions: Map<string, Arr
     if (!(DIVISIONS as readonly string[]).includes(key)) return { problem: `unknown division "${key}"` };
     const events = (value as { events?: unknown })?.events;
     if (!Array.isArray(events)) return { problem: `${key} has no list of events` };
-    const list: Array<{ date: string; title: string }> = [];
+    // One holiday a day: where a file names two (substitute days), the first title stands.
+    const byDate = new Map<string, { date: string; title: string }>();
     for (const event of events as Array<Record<string, unknown>>) {
       if (!isIsoDate(event?.date) || typeof event.title !== 'string' || !event.title.trim()) return { problem: `${key}: every event needs a date (YYYY-MM-DD) and a title` };
-      list.push({ date: event.date, title: event.title.trim() });
+      if (!byDate.has(event.date)) byDate.set(event.date, { date: event.date, title: event.title.trim() });
     }
-    divisions.set(key, list);
+    divisions.set(key, [...byDate.values()]);
   }
   if (divisions.size === 0) return { problem: 'no divisions in the file' };
   return { divisions };

@@ -396,7 +396,6 @@ export const catalogueRepository = {
     await c(tx)
       .insertInto('bank_holidays')
       .values(events.map((event) => ({ division, date: event.date, title: event.title })))
-      .onConflict((oc) => oc.columns(['division', 'date']).doUpdateSet({ title: (eb) => eb.ref('excluded.title') }))
       .execute();
   },
 

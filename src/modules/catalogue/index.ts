@@ -4,3 +4,4 @@ export { catalogueRepository } from './catalogue.repository.js';
 export { catalogueRoutes } from './catalogue.routes.js';
 export { catalogueApi } from './catalogue.api.js';
 export { seedDemoCatalogue } from './catalogue.demo.js';
+export { runCatalogueCommand, CATALOGUE_USAGE } from './catalogue.cli.js';
