@@ -5,7 +5,16 @@ import { ErrorResponse, Uuid } from '../../platform/api/index.js';
 import type { CatalogueService, ResolvedOffering } from './catalogue.service.js';
 import { calendarJson, type CalendarsService } from './calendars.service.js';
 import type { SlaPolicy, Tariff } from './catalogue.repository.js';
-import { DIVISIONS, FIELD_TYPES, MAX_MINUTES, PAUSE_STATES, PRIORITIES, STATUSES, TARGET_UNITS, UNITS } from './catalogue.schemas.js';
+import {
+  DIVISIONS,
+  FIELD_TYPES,
+  MAX_MINUTES,
+  PAUSE_STATES,
+  PRIORITIES,
+  STATUSES,
+  TARGET_UNITS,
+  UNITS,
+} from './catalogue.schemas.js';
 import { formatPounds } from './money.js';
 
 /** A string from a fixed list (kept as a plain string type so that handlers type-check against it). */
@@ -24,9 +33,23 @@ const FormFieldSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const Intervals = Type.Array(Type.Array(Type.String(), { minItems: 2, maxItems: 2, description: '["HH:MM", "HH:MM"]' }), { maxItems: 24 });
+const Intervals = Type.Array(
+  Type.Array(Type.String(), { minItems: 2, maxItems: 2, description: '["HH:MM", "HH:MM"]' }),
+  { maxItems: 24 },
+);
 const HoursSchema = Type.Partial(
-  Type.Object({ monday: Intervals, tuesday: Intervals, wednesday: Intervals, thursday: Intervals, friday: Intervals, saturday: Intervals, sunday: Intervals }, { additionalProperties: false }),
+  Type.Object(
+    {
+      monday: Intervals,
+      tuesday: Intervals,
+      wednesday: Intervals,
+      thursday: Intervals,
+      friday: Intervals,
+      saturday: Intervals,
+      sunday: Intervals,
+    },
+    { additionalProperties: false },
+  ),
   { additionalProperties: false },
 );
 
@@ -43,18 +66,32 @@ const CalendarBody = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 32 }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone; Europe/London when absent' })),
+    timeZone: Type.Optional(
+      Type.String({ maxLength: 64, description: 'IANA time zone; Europe/London when absent' }),
+    ),
     hours: HoursSchema,
     holidays: Type.Union([literals(DIVISIONS), Type.Null()]),
     closures: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
-    organisation: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "A partner's code, for that partner's own calendar" })),
+    organisation: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description: "A partner's code, for that partner's own calendar",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
-const TargetSchema = Type.Object({ value: Type.Integer({ minimum: 1, maximum: MAX_MINUTES }), unit: literals(TARGET_UNITS) }, { additionalProperties: false });
+const TargetSchema = Type.Object(
+  { value: Type.Integer({ minimum: 1, maximum: MAX_MINUTES }), unit: literals(TARGET_UNITS) },
+  { additionalProperties: false },
+);
 const TargetsSchema = Type.Object(
-  Object.fromEntries(PRIORITIES.map((p) => [p, Type.Object({ response: TargetSchema, resolution: TargetSchema }, { additionalProperties: false })])),
+  Object.fromEntries(
+    PRIORITIES.map((p) => [
+      p,
+      Type.Object({ response: TargetSchema, resolution: TargetSchema }, { additionalProperties: false }),
+    ]),
+  ),
   { additionalProperties: false },
 );
 
@@ -140,7 +177,11 @@ const StandardOfferingSchema = Type.Object({
 
 const VariantBody = Type.Object(
   {
-    name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: 'null or absent: as the standard' })),
+    name: Type.Optional(
+      Type.Union([Type.String({ maxLength: 200 }), Type.Null()], {
+        description: 'null or absent: as the standard',
+      }),
+    ),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
     hidden: Type.Optional(Type.Boolean()),
     extraFields: Type.Optional(Type.Array(FormFieldSchema, { maxItems: 50 })),
@@ -149,7 +190,11 @@ const VariantBody = Type.Object(
   { additionalProperties: false },
 );
 
-const DifferenceSchema = Type.Object({ field: Type.String(), standard: Type.String(), variant: Type.String() });
+const DifferenceSchema = Type.Object({
+  field: Type.String(),
+  standard: Type.String(),
+  variant: Type.String(),
+});
 
 const VariantSchema = Type.Object({
   offering: Type.String(),
@@ -172,7 +217,9 @@ const VariantSchema = Type.Object({
 const TariffSchema = Type.Object({
   id: Uuid,
   offering: Type.String(),
-  organisation: Type.Union([Type.String(), Type.Null()], { description: "The partner's code; null for the standard price" }),
+  organisation: Type.Union([Type.String(), Type.Null()], {
+    description: "The partner's code; null for the standard price",
+  }),
   unitPrice: Type.String(),
   unitPricePence: Type.Integer(),
   validFrom: IsoDate,
@@ -182,8 +229,15 @@ const TariffSchema = Type.Object({
 const TariffBody = Type.Object(
   {
     offering: Type.String({ minLength: 1, maxLength: 40 }),
-    organisation: Type.Optional(Type.Union([Type.String({ maxLength: 16 }), Type.Null()], { description: 'Empty or null: the standard price' })),
-    unitPrice: Type.String({ maxLength: 20, description: 'Pounds as text, e.g. "12.50"; never a floating-point number' }),
+    organisation: Type.Optional(
+      Type.Union([Type.String({ maxLength: 16 }), Type.Null()], {
+        description: 'Empty or null: the standard price',
+      }),
+    ),
+    unitPrice: Type.String({
+      maxLength: 20,
+      description: 'Pounds as text, e.g. "12.50"; never a floating-point number',
+    }),
     validFrom: Type.String({ maxLength: 10 }),
     validTo: Type.Optional(Type.Union([Type.String({ maxLength: 10 }), Type.Null()])),
   },
@@ -209,16 +263,32 @@ function presentResolved(offering: ResolvedOffering) {
   const { price, slaPolicy, status: _status, ...rest } = offering;
   return {
     ...rest,
-    price: price && { unitPrice: price.unitPrice, unitPricePence: price.pence, validFrom: price.validFrom, validTo: price.validTo, source: price.source },
+    price: price && {
+      unitPrice: price.unitPrice,
+      unitPricePence: price.pence,
+      validFrom: price.validFrom,
+      validTo: price.validTo,
+      source: price.source,
+    },
     slaPolicy: slaPolicy && presentPolicy(slaPolicy, offering.serviceLine.code),
   };
 }
 
-export const catalogueApi: FastifyPluginAsyncTypebox<{ catalogue: CatalogueService; calendars: CalendarsService }> = async (app, options) => {
+export const catalogueApi: FastifyPluginAsyncTypebox<{
+  catalogue: CatalogueService;
+  calendars: CalendarsService;
+}> = async (app, options) => {
   const { catalogue, calendars } = options;
   const ctx = (request: FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
-  const lineCodes = async (request: FastifyRequest) => new Map((await catalogue.serviceLines(ctx(request))).map((line) => [line.id, line.code]));
+  const errors = {
+    400: ErrorResponse,
+    401: ErrorResponse,
+    403: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+  };
+  const lineCodes = async (request: FastifyRequest) =>
+    new Map((await catalogue.serviceLines(ctx(request))).map((line) => [line.id, line.code]));
   const presentTariff = (t: Tariff & { organisation: { code: string } | null }) => ({
     id: t.id,
     offering: t.offeringCode,
@@ -231,88 +301,202 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{ catalogue: CatalogueServi
 
   // Calendars
 
-  app.get('/calendars', {
-    schema: { summary: 'Working-time calendars the caller may see', tags: ['calendars'], response: { 200: Type.Object({ data: Type.Array(CalendarSchema) }), 401: ErrorResponse } },
-  }, async (request) => ({ data: (await calendars.list(ctx(request))).map(calendarJson) }));
-
-  app.post('/calendars', {
-    schema: { summary: 'Add a calendar (service managers)', tags: ['calendars'], body: CalendarBody, response: { 201: CalendarSchema, ...errors } },
-  }, async (request, reply) => reply.status(201).send(calendarJson(await calendars.create(ctx(request), request.body))));
-
-  app.get('/calendars/:code', {
-    schema: { summary: 'One calendar', tags: ['calendars'], params: CodeParams, response: { 200: CalendarSchema, 401: ErrorResponse, 404: ErrorResponse } },
-  }, async (request) => calendarJson(await calendars.get(ctx(request), request.params.code)));
-
-  app.put('/calendars/:code', {
-    schema: { summary: 'Replace a calendar (service managers)', tags: ['calendars'], params: CodeParams, body: CalendarBody, response: { 200: CalendarSchema, ...errors } },
-  }, async (request) => {
-    const { code: _code, ...body } = request.body;
-    return calendarJson(await calendars.replace(ctx(request), request.params.code, body));
-  });
-
-  app.get('/calendars/:code/due', {
-    schema: {
-      summary: 'When an amount of working time, started at an instant, will have elapsed',
-      tags: ['calendars'],
-      params: CodeParams,
-      querystring: Type.Object({
-        from: Type.String({ description: 'ISO 8601 instant with a zone, e.g. 2026-03-27T16:00:00Z' }),
-        minutes: Type.String({ description: `Whole working minutes from 0 to ${MAX_MINUTES}` }),
-      }, { additionalProperties: false }),
-      response: { 200: Type.Object({ due: Type.String({ format: 'date-time' }) }), ...errors },
+  app.get(
+    '/calendars',
+    {
+      schema: {
+        summary: 'Working-time calendars the caller may see',
+        tags: ['calendars'],
+        response: { 200: Type.Object({ data: Type.Array(CalendarSchema) }), 401: ErrorResponse },
+      },
     },
-  }, async (request) => ({ due: (await calendars.due(ctx(request), request.params.code, request.query.from, request.query.minutes)).toISOString() }));
+    async (request) => ({ data: (await calendars.list(ctx(request))).map(calendarJson) }),
+  );
 
-  app.get('/calendars/:code/working-minutes', {
-    schema: {
-      summary: 'Working minutes between two instants',
-      tags: ['calendars'],
-      params: CodeParams,
-      querystring: Type.Object({ from: Type.String(), to: Type.String() }, { additionalProperties: false }),
-      response: { 200: Type.Object({ minutes: Type.Number() }), ...errors },
+  app.post(
+    '/calendars',
+    {
+      schema: {
+        summary: 'Add a calendar (service managers)',
+        tags: ['calendars'],
+        body: CalendarBody,
+        response: { 201: CalendarSchema, ...errors },
+      },
     },
-  }, async (request) => ({ minutes: await calendars.workingMinutes(ctx(request), request.params.code, request.query.from, request.query.to) }));
+    async (request, reply) =>
+      reply.status(201).send(calendarJson(await calendars.create(ctx(request), request.body))),
+  );
+
+  app.get(
+    '/calendars/:code',
+    {
+      schema: {
+        summary: 'One calendar',
+        tags: ['calendars'],
+        params: CodeParams,
+        response: { 200: CalendarSchema, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => calendarJson(await calendars.get(ctx(request), request.params.code)),
+  );
+
+  app.put(
+    '/calendars/:code',
+    {
+      schema: {
+        summary: 'Replace a calendar (service managers)',
+        tags: ['calendars'],
+        params: CodeParams,
+        body: CalendarBody,
+        response: { 200: CalendarSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { code: _code, ...body } = request.body;
+      return calendarJson(await calendars.replace(ctx(request), request.params.code, body));
+    },
+  );
+
+  app.get(
+    '/calendars/:code/due',
+    {
+      schema: {
+        summary: 'When an amount of working time, started at an instant, will have elapsed',
+        tags: ['calendars'],
+        params: CodeParams,
+        querystring: Type.Object(
+          {
+            from: Type.String({ description: 'ISO 8601 instant with a zone, e.g. 2026-03-27T16:00:00Z' }),
+            minutes: Type.String({ description: `Whole working minutes from 0 to ${MAX_MINUTES}` }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ due: Type.String({ format: 'date-time' }) }), ...errors },
+      },
+    },
+    async (request) => ({
+      due: (
+        await calendars.due(ctx(request), request.params.code, request.query.from, request.query.minutes)
+      ).toISOString(),
+    }),
+  );
+
+  app.get(
+    '/calendars/:code/working-minutes',
+    {
+      schema: {
+        summary: 'Working minutes between two instants',
+        tags: ['calendars'],
+        params: CodeParams,
+        querystring: Type.Object({ from: Type.String(), to: Type.String() }, { additionalProperties: false }),
+        response: { 200: Type.Object({ minutes: Type.Number() }), ...errors },
+      },
+    },
+    async (request) => ({
+      minutes: await calendars.workingMinutes(
+        ctx(request),
+        request.params.code,
+        request.query.from,
+        request.query.to,
+      ),
+    }),
+  );
 
   // Offerings, resolved for the caller
 
-  app.get('/catalogue/offerings', {
-    schema: {
-      summary: "Offerings the caller's organisation may request",
-      description: "Each with the organisation's variant applied, the price in force today and its SLA policy.",
-      tags: ['catalogue'],
-      response: { 200: Type.Object({ data: Type.Array(ResolvedSchema) }), 401: ErrorResponse },
+  app.get(
+    '/catalogue/offerings',
+    {
+      schema: {
+        summary: "Offerings the caller's organisation may request",
+        description:
+          "Each with the organisation's variant applied, the price in force today and its SLA policy.",
+        tags: ['catalogue'],
+        response: { 200: Type.Object({ data: Type.Array(ResolvedSchema) }), 401: ErrorResponse },
+      },
     },
-  }, async (request) => ({ data: (await catalogue.offeringsFor(ctx(request))).map(presentResolved) }));
+    async (request) => ({ data: (await catalogue.offeringsFor(ctx(request))).map(presentResolved) }),
+  );
 
-  app.get('/catalogue/offerings/:code', {
-    schema: { summary: 'One offering, resolved for the caller', tags: ['catalogue'], params: CodeParams, response: { 200: ResolvedSchema, 401: ErrorResponse, 404: ErrorResponse } },
-  }, async (request) => presentResolved(await catalogue.offeringFor(ctx(request), request.params.code)));
+  app.get(
+    '/catalogue/offerings/:code',
+    {
+      schema: {
+        summary: 'One offering, resolved for the caller',
+        tags: ['catalogue'],
+        params: CodeParams,
+        response: { 200: ResolvedSchema, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => presentResolved(await catalogue.offeringFor(ctx(request), request.params.code)),
+  );
 
   // Service managers: the standard offering and its variants
 
   const presentStandard = async (request: FastifyRequest, code: string) => {
     const view = await catalogue.manageOffering(ctx(request), code);
     const o = view.offering;
-    return { code: o.code, serviceLine: o.serviceLineCode, name: o.name, description: o.description, lgslId: o.lgslId, unit: o.unit, formFields: o.formFields, slaPolicy: view.slaPolicy?.code ?? '', approvalRequired: o.approvalRequired, status: o.status, version: o.version };
+    return {
+      code: o.code,
+      serviceLine: o.serviceLineCode,
+      name: o.name,
+      description: o.description,
+      lgslId: o.lgslId,
+      unit: o.unit,
+      formFields: o.formFields,
+      slaPolicy: view.slaPolicy?.code ?? '',
+      approvalRequired: o.approvalRequired,
+      status: o.status,
+      version: o.version,
+    };
   };
 
-  app.post('/catalogue/offerings', {
-    schema: { summary: 'Add an offering (service managers of its line)', tags: ['catalogue'], body: OfferingBody, response: { 201: StandardOfferingSchema, ...errors } },
-  }, async (request, reply) => {
-    const offering = await catalogue.addOffering(ctx(request), request.body);
-    return reply.status(201).send(await presentStandard(request, offering.code));
-  });
+  app.post(
+    '/catalogue/offerings',
+    {
+      schema: {
+        summary: 'Add an offering (service managers of its line)',
+        tags: ['catalogue'],
+        body: OfferingBody,
+        response: { 201: StandardOfferingSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const offering = await catalogue.addOffering(ctx(request), request.body);
+      return reply.status(201).send(await presentStandard(request, offering.code));
+    },
+  );
 
-  app.get('/catalogue/offerings/:code/standard', {
-    schema: { summary: 'The standard offering (service managers of its line)', tags: ['catalogue'], params: CodeParams, response: { 200: StandardOfferingSchema, ...errors } },
-  }, async (request) => presentStandard(request, request.params.code));
+  app.get(
+    '/catalogue/offerings/:code/standard',
+    {
+      schema: {
+        summary: 'The standard offering (service managers of its line)',
+        tags: ['catalogue'],
+        params: CodeParams,
+        response: { 200: StandardOfferingSchema, ...errors },
+      },
+    },
+    async (request) => presentStandard(request, request.params.code),
+  );
 
-  app.put('/catalogue/offerings/:code', {
-    schema: { summary: 'Change an offering (service managers of its line)', description: 'The change flows to every variant except where the variant overrides it.', tags: ['catalogue'], params: CodeParams, body: OfferingBody, response: { 200: StandardOfferingSchema, ...errors } },
-  }, async (request) => {
-    const offering = await catalogue.changeOffering(ctx(request), request.params.code, request.body);
-    return presentStandard(request, offering.code);
-  });
+  app.put(
+    '/catalogue/offerings/:code',
+    {
+      schema: {
+        summary: 'Change an offering (service managers of its line)',
+        description: 'The change flows to every variant except where the variant overrides it.',
+        tags: ['catalogue'],
+        params: CodeParams,
+        body: OfferingBody,
+        response: { 200: StandardOfferingSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const offering = await catalogue.changeOffering(ctx(request), request.params.code, request.body);
+      return presentStandard(request, offering.code);
+    },
+  );
 
   const presentVariant = (view: Awaited<ReturnType<CatalogueService['variantFor']>>) => ({
     offering: view.offering.code,
@@ -329,132 +513,323 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{ catalogue: CatalogueServi
     resolved: presentResolved(view.resolved),
   });
 
-  app.get('/catalogue/offerings/:code/variants', {
-    schema: { summary: "Every partner's variant of an offering, with its differences from the standard", tags: ['catalogue'], params: CodeParams, response: { 200: Type.Object({ data: Type.Array(VariantSchema) }), ...errors } },
-  }, async (request) => {
-    const view = await catalogue.manageOffering(ctx(request), request.params.code);
-    return {
-      data: view.partners.map((p) => ({
-        offering: view.offering.code,
-        organisation: { code: p.code, name: p.name },
-        overrides: p.variant && { name: p.variant.name, description: p.variant.description, hidden: p.variant.hidden, extraFields: p.variant.extraFields, slaPolicy: p.variant.slaPolicyId ? (p.resolved.slaPolicy?.code ?? null) : null, version: p.variant.version },
-        differences: p.differences,
-        resolved: presentResolved(p.resolved),
-      })),
-    };
-  });
-
-  app.get('/catalogue/offerings/:code/variants/:organisation', {
-    schema: { summary: "One partner's variant", tags: ['catalogue'], params: Type.Object({ code: Type.String({ maxLength: 64 }), organisation: Type.String({ maxLength: 16 }) }), response: { 200: VariantSchema, ...errors } },
-  }, async (request) => presentVariant(await catalogue.variantFor(ctx(request), request.params.code, request.params.organisation)));
-
-  app.put('/catalogue/offerings/:code/variants/:organisation', {
-    schema: {
-      summary: "Set a partner's variant (service managers of the line)",
-      description: 'Absent or null fields inherit from the standard offering.',
-      tags: ['catalogue'],
-      params: Type.Object({ code: Type.String({ maxLength: 64 }), organisation: Type.String({ maxLength: 16 }) }),
-      body: VariantBody,
-      response: { 200: VariantSchema, ...errors },
-    },
-  }, async (request) => {
-    await catalogue.saveVariant(ctx(request), request.params.code, request.params.organisation, request.body);
-    return presentVariant(await catalogue.variantFor(ctx(request), request.params.code, request.params.organisation));
-  });
-
-  app.get('/catalogue/divergence', {
-    schema: {
-      summary: 'Which partners diverge from the standard on which offerings (service managers)',
-      tags: ['catalogue'],
-      response: {
-        200: Type.Object({ data: Type.Array(Type.Object({ offering: Type.String(), organisation: Type.String(), differences: Type.Array(DifferenceSchema) })) }),
-        401: ErrorResponse,
-        404: ErrorResponse,
+  app.get(
+    '/catalogue/offerings/:code/variants',
+    {
+      schema: {
+        summary: "Every partner's variant of an offering, with its differences from the standard",
+        tags: ['catalogue'],
+        params: CodeParams,
+        response: { 200: Type.Object({ data: Type.Array(VariantSchema) }), ...errors },
       },
     },
-  }, async (request) => {
-    const { rows } = await catalogue.divergence(ctx(request));
-    return { data: rows.map((row) => ({ offering: row.offering.code, organisation: row.partner.code, differences: row.differences })) };
-  });
+    async (request) => {
+      const view = await catalogue.manageOffering(ctx(request), request.params.code);
+      return {
+        data: view.partners.map((p) => ({
+          offering: view.offering.code,
+          organisation: { code: p.code, name: p.name },
+          overrides: p.variant && {
+            name: p.variant.name,
+            description: p.variant.description,
+            hidden: p.variant.hidden,
+            extraFields: p.variant.extraFields,
+            slaPolicy: p.variant.slaPolicyId ? (p.resolved.slaPolicy?.code ?? null) : null,
+            version: p.variant.version,
+          },
+          differences: p.differences,
+          resolved: presentResolved(p.resolved),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/catalogue/offerings/:code/variants/:organisation',
+    {
+      schema: {
+        summary: "One partner's variant",
+        tags: ['catalogue'],
+        params: Type.Object({
+          code: Type.String({ maxLength: 64 }),
+          organisation: Type.String({ maxLength: 16 }),
+        }),
+        response: { 200: VariantSchema, ...errors },
+      },
+    },
+    async (request) =>
+      presentVariant(
+        await catalogue.variantFor(ctx(request), request.params.code, request.params.organisation),
+      ),
+  );
+
+  app.put(
+    '/catalogue/offerings/:code/variants/:organisation',
+    {
+      schema: {
+        summary: "Set a partner's variant (service managers of the line)",
+        description: 'Absent or null fields inherit from the standard offering.',
+        tags: ['catalogue'],
+        params: Type.Object({
+          code: Type.String({ maxLength: 64 }),
+          organisation: Type.String({ maxLength: 16 }),
+        }),
+        body: VariantBody,
+        response: { 200: VariantSchema, ...errors },
+      },
+    },
+    async (request) => {
+      await catalogue.saveVariant(
+        ctx(request),
+        request.params.code,
+        request.params.organisation,
+        request.body,
+      );
+      return presentVariant(
+        await catalogue.variantFor(ctx(request), request.params.code, request.params.organisation),
+      );
+    },
+  );
+
+  app.get(
+    '/catalogue/divergence',
+    {
+      schema: {
+        summary: 'Which partners diverge from the standard on which offerings (service managers)',
+        tags: ['catalogue'],
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                offering: Type.String(),
+                organisation: Type.String(),
+                differences: Type.Array(DifferenceSchema),
+              }),
+            ),
+          }),
+          401: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const { rows } = await catalogue.divergence(ctx(request));
+      return {
+        data: rows.map((row) => ({
+          offering: row.offering.code,
+          organisation: row.partner.code,
+          differences: row.differences,
+        })),
+      };
+    },
+  );
 
   // Tariffs
 
-  app.get('/catalogue/tariffs', {
-    schema: { summary: 'Every price of the lines the caller maintains, past and future', tags: ['catalogue'], response: { 200: Type.Object({ data: Type.Array(TariffSchema) }), 401: ErrorResponse, 404: ErrorResponse } },
-  }, async (request) => ({ data: (await catalogue.tariffs(ctx(request))).map(presentTariff) }));
-
-  app.post('/catalogue/tariffs', {
-    schema: { summary: 'Add a price (service managers of the line)', description: 'Prices of one offering for one organisation may not overlap in time.', tags: ['catalogue'], body: TariffBody, response: { 201: TariffSchema, ...errors } },
-  }, async (request, reply) => {
-    const tariff = await catalogue.addTariff(ctx(request), request.body);
-    return reply.status(201).send(presentTariff({ ...tariff, organisation: request.body.organisation ? { code: request.body.organisation.toUpperCase() } : null }));
-  });
-
-  app.patch('/catalogue/tariffs/:id', {
-    schema: { summary: 'End a price on a date (it stays as history)', tags: ['catalogue'], params: Type.Object({ id: Type.String({ maxLength: 64 }) }), body: Type.Object({ validTo: Type.String({ maxLength: 10 }) }, { additionalProperties: false }), response: { 200: TariffSchema, ...errors } },
-  }, async (request) => {
-    const tariff = await catalogue.endTariff(ctx(request), request.params.id, request.body.validTo);
-    const all = await catalogue.tariffs(ctx(request));
-    return presentTariff(all.find((t) => t.id === tariff.id) ?? { ...tariff, organisation: null });
-  });
-
-  app.post('/catalogue/tariffs/import', {
-    schema: {
-      summary: 'Import prices from CSV: all rows or none',
-      description: 'CSV with the header offering,organisation,unit_price,valid_from,valid_to. A wrong row rejects the file with ERR_IMPORT_REJECTED and `details.rows` ([{line, field, message}]).',
-      tags: ['catalogue'],
-      body: Type.Object({ csv: Type.String({ maxLength: 5_000_000 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ added: Type.Integer() }), ...errors },
+  app.get(
+    '/catalogue/tariffs',
+    {
+      schema: {
+        summary: 'Every price of the lines the caller maintains, past and future',
+        tags: ['catalogue'],
+        response: {
+          200: Type.Object({ data: Type.Array(TariffSchema) }),
+          401: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
     },
-  }, async (request) => catalogue.importTariffs(ctx(request), request.body.csv));
+    async (request) => ({ data: (await catalogue.tariffs(ctx(request))).map(presentTariff) }),
+  );
+
+  app.post(
+    '/catalogue/tariffs',
+    {
+      schema: {
+        summary: 'Add a price (service managers of the line)',
+        description: 'Prices of one offering for one organisation may not overlap in time.',
+        tags: ['catalogue'],
+        body: TariffBody,
+        response: { 201: TariffSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tariff = await catalogue.addTariff(ctx(request), request.body);
+      return reply
+        .status(201)
+        .send(
+          presentTariff({
+            ...tariff,
+            organisation: request.body.organisation
+              ? { code: request.body.organisation.toUpperCase() }
+              : null,
+          }),
+        );
+    },
+  );
+
+  app.patch(
+    '/catalogue/tariffs/:id',
+    {
+      schema: {
+        summary: 'End a price on a date (it stays as history)',
+        tags: ['catalogue'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ validTo: Type.String({ maxLength: 10 }) }, { additionalProperties: false }),
+        response: { 200: TariffSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tariff = await catalogue.endTariff(ctx(request), request.params.id, request.body.validTo);
+      const all = await catalogue.tariffs(ctx(request));
+      return presentTariff(all.find((t) => t.id === tariff.id) ?? { ...tariff, organisation: null });
+    },
+  );
+
+  app.post(
+    '/catalogue/tariffs/import',
+    {
+      schema: {
+        summary: 'Import prices from CSV: all rows or none',
+        description:
+          'CSV with the header offering,organisation,unit_price,valid_from,valid_to. A wrong row rejects the file with ERR_IMPORT_REJECTED and `details.rows` ([{line, field, message}]).',
+        tags: ['catalogue'],
+        body: Type.Object({ csv: Type.String({ maxLength: 5_000_000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ added: Type.Integer() }), ...errors },
+      },
+    },
+    async (request) => catalogue.importTariffs(ctx(request), request.body.csv),
+  );
 
   // SLA policies
 
-  app.get('/catalogue/sla-policies', {
-    schema: { summary: 'SLA policies the caller may see', tags: ['catalogue'], response: { 200: Type.Object({ data: Type.Array(SlaPolicySchema) }), 401: ErrorResponse } },
-  }, async (request) => {
-    const lines = await lineCodes(request);
-    return { data: (await catalogue.slaPolicies(ctx(request))).map((p) => presentPolicy(p, lines.get(p.serviceLineId) ?? '')) };
-  });
-
-  app.get('/catalogue/sla-policies/:code', {
-    schema: { summary: 'One SLA policy', tags: ['catalogue'], params: CodeParams, response: { 200: SlaPolicySchema, 401: ErrorResponse, 404: ErrorResponse } },
-  }, async (request) => {
-    const policy = await catalogue.slaPolicy(ctx(request), request.params.code);
-    return presentPolicy(policy, policy.serviceLineCode);
-  });
-
-  app.post('/catalogue/sla-policies', {
-    schema: { summary: 'Add an SLA policy (service managers of the line)', tags: ['catalogue'], body: SlaPolicyBody, response: { 201: SlaPolicySchema, ...errors } },
-  }, async (request, reply) => {
-    const policy = await catalogue.saveSlaPolicy(ctx(request), request.body);
-    return reply.status(201).send(presentPolicy(policy, request.body.serviceLine.toUpperCase()));
-  });
-
-  app.put('/catalogue/sla-policies/:code', {
-    schema: { summary: 'Change an SLA policy (service managers of the line)', tags: ['catalogue'], params: CodeParams, body: SlaPolicyBody, response: { 200: SlaPolicySchema, ...errors } },
-  }, async (request) => {
-    const policy = await catalogue.saveSlaPolicy(ctx(request), request.body, request.params.code);
-    return presentPolicy(policy, request.body.serviceLine.toUpperCase());
-  });
-
-  app.get('/catalogue/service-lines', {
-    schema: {
-      summary: 'Service lines the caller sees, with their teams',
-      tags: ['catalogue'],
-      response: { 200: Type.Object({ data: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), teams: Type.Array(Type.String()), managed: Type.Boolean() })) }), 401: ErrorResponse },
+  app.get(
+    '/catalogue/sla-policies',
+    {
+      schema: {
+        summary: 'SLA policies the caller may see',
+        tags: ['catalogue'],
+        response: { 200: Type.Object({ data: Type.Array(SlaPolicySchema) }), 401: ErrorResponse },
+      },
     },
-  }, async (request) => ({ data: (await catalogue.serviceLines(ctx(request))).map((l) => ({ code: l.code, name: l.name, teams: l.teams, managed: l.managed })) }));
-
-  app.post('/catalogue/service-lines', {
-    schema: {
-      summary: 'Add a service line (service managers of the host); the caller maintains it',
-      tags: ['catalogue'],
-      body: Type.Object({ code: Type.String({ maxLength: 16 }), name: Type.String({ maxLength: 200 }), teams: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ code: Type.String(), name: Type.String(), teams: Type.Array(Type.String()), managed: Type.Boolean() }), ...errors },
+    async (request) => {
+      const lines = await lineCodes(request);
+      return {
+        data: (await catalogue.slaPolicies(ctx(request))).map((p) =>
+          presentPolicy(p, lines.get(p.serviceLineId) ?? ''),
+        ),
+      };
     },
-  }, async (request, reply) => {
-    const line = await catalogue.addServiceLine(ctx(request), request.body);
-    return reply.status(201).send({ code: line.code, name: line.name, teams: line.teams, managed: true });
-  });
+  );
+
+  app.get(
+    '/catalogue/sla-policies/:code',
+    {
+      schema: {
+        summary: 'One SLA policy',
+        tags: ['catalogue'],
+        params: CodeParams,
+        response: { 200: SlaPolicySchema, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const policy = await catalogue.slaPolicy(ctx(request), request.params.code);
+      return presentPolicy(policy, policy.serviceLineCode);
+    },
+  );
+
+  app.post(
+    '/catalogue/sla-policies',
+    {
+      schema: {
+        summary: 'Add an SLA policy (service managers of the line)',
+        tags: ['catalogue'],
+        body: SlaPolicyBody,
+        response: { 201: SlaPolicySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const policy = await catalogue.saveSlaPolicy(ctx(request), request.body);
+      return reply.status(201).send(presentPolicy(policy, request.body.serviceLine.toUpperCase()));
+    },
+  );
+
+  app.put(
+    '/catalogue/sla-policies/:code',
+    {
+      schema: {
+        summary: 'Change an SLA policy (service managers of the line)',
+        tags: ['catalogue'],
+        params: CodeParams,
+        body: SlaPolicyBody,
+        response: { 200: SlaPolicySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const policy = await catalogue.saveSlaPolicy(ctx(request), request.body, request.params.code);
+      return presentPolicy(policy, request.body.serviceLine.toUpperCase());
+    },
+  );
+
+  app.get(
+    '/catalogue/service-lines',
+    {
+      schema: {
+        summary: 'Service lines the caller sees, with their teams',
+        tags: ['catalogue'],
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                code: Type.String(),
+                name: Type.String(),
+                teams: Type.Array(Type.String()),
+                managed: Type.Boolean(),
+              }),
+            ),
+          }),
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request) => ({
+      data: (await catalogue.serviceLines(ctx(request))).map((l) => ({
+        code: l.code,
+        name: l.name,
+        teams: l.teams,
+        managed: l.managed,
+      })),
+    }),
+  );
+
+  app.post(
+    '/catalogue/service-lines',
+    {
+      schema: {
+        summary: 'Add a service line (service managers of the host); the caller maintains it',
+        tags: ['catalogue'],
+        body: Type.Object(
+          {
+            code: Type.String({ maxLength: 16 }),
+            name: Type.String({ maxLength: 200 }),
+            teams: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            code: Type.String(),
+            name: Type.String(),
+            teams: Type.Array(Type.String()),
+            managed: Type.Boolean(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const line = await catalogue.addServiceLine(ctx(request), request.body);
+      return reply.status(201).send({ code: line.code, name: line.name, teams: line.teams, managed: true });
+    },
+  );
 };

@@ -41,7 +41,15 @@ async function actingServiceManager(db: Database, email: string | undefined): Pr
       .selectFrom('memberships as m')
       .innerJoin('organisations as o', 'o.id', 'm.org_id')
       .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['u.id as userId', 'u.email', 'u.name', 'o.id as orgId', 'o.code', 'o.name as orgName', 'm.roles'])
+      .select([
+        'u.id as userId',
+        'u.email',
+        'u.name',
+        'o.id as orgId',
+        'o.code',
+        'o.name as orgName',
+        'm.roles',
+      ])
       .where('o.role', '=', 'host')
       .where('u.disabled_at', 'is', null)
       .where((eb) => eb(eb.val('service_manager'), '=', eb.fn<string>('any', ['m.roles'])))
@@ -49,11 +57,28 @@ async function actingServiceManager(db: Database, email: string | undefined): Pr
       .execute(),
   );
   if (candidates.length !== 1) {
-    throw problem(email ? `${email} is not a service manager of the host` : 'say which service manager to act as with --as EMAIL');
+    throw problem(
+      email
+        ? `${email} is not a service manager of the host`
+        : 'say which service manager to act as with --as EMAIL',
+    );
   }
   const found = candidates[0]!;
-  const org = { orgId: found.orgId, code: found.code, name: found.orgName, role: 'host' as const, roles: found.roles.filter(isRole) };
-  return { userId: found.userId, email: found.email, name: found.name, org, memberships: [org], via: 'token' };
+  const org = {
+    orgId: found.orgId,
+    code: found.code,
+    name: found.orgName,
+    role: 'host' as const,
+    roles: found.roles.filter(isRole),
+  };
+  return {
+    userId: found.userId,
+    email: found.email,
+    name: found.name,
+    org,
+    memberships: [org],
+    via: 'token',
+  };
 }
 
 function explain(error: unknown): never {
@@ -63,19 +88,32 @@ function explain(error: unknown): never {
     const lines = rows.length
       ? rows.map((row) => `  line ${row.line}: ${translate(row.message)}`)
       : Object.entries(fields).map(([field, key]) => `  ${field}: ${translate(key)}`);
-    throw new DomainError(error.code, [`${error.message} (${error.code})`, ...lines].join('\n'), error.details);
+    throw new DomainError(
+      error.code,
+      [`${error.message} (${error.code})`, ...lines].join('\n'),
+      error.details,
+    );
   }
   throw error;
 }
 
 /** `tandem calendar …`, `tandem tariffs …` and `tandem holidays …`. */
-export async function runCatalogueCommand(db: Database, argv: string[], out: (line: string) => void): Promise<void> {
+export async function runCatalogueCommand(
+  db: Database,
+  argv: string[],
+  out: (line: string) => void,
+): Promise<void> {
   const [command, sub, ...rest] = argv;
   let parsed;
   try {
     parsed = parseArgs({
       args: rest,
-      options: { as: { type: 'string' }, calendar: { type: 'string' }, from: { type: 'string' }, minutes: { type: 'string' } },
+      options: {
+        as: { type: 'string' },
+        calendar: { type: 'string' },
+        from: { type: 'string' },
+        minutes: { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -106,7 +144,9 @@ export async function runCatalogueCommand(db: Database, argv: string[], out: (li
     if (minutes === undefined) throw problem('--minutes must be a whole number from 0 to 525600');
     const code = values.calendar.toUpperCase();
     // The operator may use any calendar, partners' included: every organisation is in scope.
-    const everyone = await inScope(db, OPERATOR, async (tx) => (await tx.selectFrom('organisations').select('id').execute()).map((org) => org.id));
+    const everyone = await inScope(db, OPERATOR, async (tx) =>
+      (await tx.selectFrom('organisations').select('id').execute()).map((org) => org.id),
+    );
     const at = await inScope(db, { orgIds: everyone, platformAdmin: true }, async (tx) => {
       const calendar = await repo.calendarByCode(tx, code);
       if (!calendar) throw problem(`no calendar has the code ${code}`);

@@ -9,8 +9,10 @@ const users: Record<string, string> = {};
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  for (const org of await db.kysely.selectFrom('organisations').select(['id', 'code']).execute()) orgs[org.code] = org.id;
-  for (const user of await db.kysely.selectFrom('users').select(['id', 'email']).execute()) users[user.email] = user.id;
+  for (const org of await db.kysely.selectFrom('organisations').select(['id', 'code']).execute())
+    orgs[org.code] = org.id;
+  for (const user of await db.kysely.selectFrom('users').select(['id', 'email']).execute())
+    users[user.email] = user.id;
 });
 afterAll(() => db.destroy());
 
@@ -22,7 +24,13 @@ const agent = () => scope('agent@mercia.example', 'MCC');
 
 const rows = async <T>(s: Scope, query: (tx: Tx) => Promise<T[]>) => inScope(db, s, query);
 const codes = (s: Scope, table: string, column = 'code') =>
-  rows(s, async (tx) => (await sql<{ v: string }>`select ${sql.ref(column)}::text as v from ${sql.table(table)} order by 1`.execute(tx)).rows.map((r) => r.v));
+  rows(s, async (tx) =>
+    (
+      await sql<{
+        v: string;
+      }>`select ${sql.ref(column)}::text as v from ${sql.table(table)} order by 1`.execute(tx)
+    ).rows.map((r) => r.v),
+  );
 const owners = async (s: Scope, table: string) => [...new Set(await codes(s, table, 'org_id'))].sort();
 
 describe('catalogue rows under the application role', () => {
@@ -50,18 +58,31 @@ describe('catalogue rows under the application role', () => {
     expect((await codes(agent(), 'offerings')).length).toBeGreaterThan(30);
     expect(await owners(manager(), 'offering_variants')).toEqual([orgs.WDC, orgs.MFRS].sort());
     expect(await codes(manager(), 'calendars')).toContain('WDC-OFFICE');
-    expect(await codes(manager(), 'organisations')).toEqual(expect.arrayContaining(['MCC', 'WDC', 'MFRS', 'SVCT', 'BWF']));
+    expect(await codes(manager(), 'organisations')).toEqual(
+      expect.arrayContaining(['MCC', 'WDC', 'MFRS', 'SVCT', 'BWF']),
+    );
   });
 
   it('lets no partner write the catalogue', async () => {
-    const offering = await db.kysely.withTables<{ offerings: { id: string; code: string; service_line_id: string } }>().selectFrom('offerings').select(['id', 'service_line_id']).where('code', '=', 'IT-FAULT').executeTakeFirstOrThrow();
+    const offering = await db.kysely
+      .withTables<{ offerings: { id: string; code: string; service_line_id: string } }>()
+      .selectFrom('offerings')
+      .select(['id', 'service_line_id'])
+      .where('code', '=', 'IT-FAULT')
+      .executeTakeFirstOrThrow();
     await expect(
-      inScope(db, fire(), (tx) => sql`insert into offering_variants (org_id, host_org_id, service_line_id, offering_id, name)
-        values (${orgs.MFRS}, ${orgs.MCC}, ${offering.service_line_id}, ${offering.id}, 'Mine')`.execute(tx)),
+      inScope(db, fire(), (tx) =>
+        sql`insert into offering_variants (org_id, host_org_id, service_line_id, offering_id, name)
+        values (${orgs.MFRS}, ${orgs.MCC}, ${offering.service_line_id}, ${offering.id}, 'Mine')`.execute(tx),
+      ),
     ).rejects.toThrow(/row-level security/);
     await expect(
-      inScope(db, wyvern(), (tx) => sql`insert into tariffs (org_id, host_org_id, service_line_id, offering_id, unit_price_pence, valid_from)
-        values (${orgs.WDC}, ${orgs.MCC}, ${offering.service_line_id}, ${offering.id}, 1, '2040-01-01')`.execute(tx)),
+      inScope(db, wyvern(), (tx) =>
+        sql`insert into tariffs (org_id, host_org_id, service_line_id, offering_id, unit_price_pence, valid_from)
+        values (${orgs.WDC}, ${orgs.MCC}, ${offering.service_line_id}, ${offering.id}, 1, '2040-01-01')`.execute(
+          tx,
+        ),
+      ),
     ).rejects.toThrow(/row-level security/);
     const changed = await inScope(db, wyvern(), async (tx) => ({
       offerings: (await sql`update offerings set name = 'Hijacked'`.execute(tx)).numAffectedRows,
@@ -70,14 +91,27 @@ describe('catalogue rows under the application role', () => {
       holidays: (await sql`delete from bank_holidays`.execute(tx)).numAffectedRows,
     }));
     expect(changed).toEqual({ offerings: 0n, tariffs: 0n, calendars: 0n, holidays: 0n });
-    expect(Number((await sql<{ n: string }>`select count(*) as n from bank_holidays`.execute(db.kysely)).rows[0]!.n)).toBe(306);
+    expect(
+      Number(
+        (await sql<{ n: string }>`select count(*) as n from bank_holidays`.execute(db.kysely)).rows[0]!.n,
+      ),
+    ).toBe(306);
   });
 
   it('refuses overlapping prices in the database even when the application check is skipped', async () => {
-    const offering = await db.kysely.withTables<{ offerings: { id: string; code: string; service_line_id: string } }>().selectFrom('offerings').select(['id', 'service_line_id']).where('code', '=', 'IT-LAPTOP').executeTakeFirstOrThrow();
+    const offering = await db.kysely
+      .withTables<{ offerings: { id: string; code: string; service_line_id: string } }>()
+      .selectFrom('offerings')
+      .select(['id', 'service_line_id'])
+      .where('code', '=', 'IT-LAPTOP')
+      .executeTakeFirstOrThrow();
     const insert = (from: string, to: string | null) =>
-      inScope(db, manager(), (tx) => sql`insert into tariffs (org_id, host_org_id, service_line_id, offering_id, unit_price_pence, valid_from, valid_to)
-        values (${orgs.SVCT}, ${orgs.MCC}, ${offering.service_line_id}, ${offering.id}, 100, ${from}, ${to})`.execute(tx));
+      inScope(db, manager(), (tx) =>
+        sql`insert into tariffs (org_id, host_org_id, service_line_id, offering_id, unit_price_pence, valid_from, valid_to)
+        values (${orgs.SVCT}, ${orgs.MCC}, ${offering.service_line_id}, ${offering.id}, 100, ${from}, ${to})`.execute(
+          tx,
+        ),
+      );
     await insert('2030-01-01', '2030-12-31');
     await expect(insert('2030-12-31', null)).rejects.toThrow(/overlap/);
     await insert('2031-01-01', null);
@@ -86,15 +120,28 @@ describe('catalogue rows under the application role', () => {
 
   it('stops a service manager who no longer manages the line, or no longer has the role', async () => {
     await sql`update service_lines set manager_user_ids = '{}' where code = 'LEGAL'`.execute(db.kysely);
-    const legal = await db.kysely.withTables<{ offerings: { id: string; code: string; service_line_id: string } }>().selectFrom('offerings').select(['id', 'service_line_id']).where('code', '=', 'LEG-ADVICE').executeTakeFirstOrThrow();
+    const legal = await db.kysely
+      .withTables<{ offerings: { id: string; code: string; service_line_id: string } }>()
+      .selectFrom('offerings')
+      .select(['id', 'service_line_id'])
+      .where('code', '=', 'LEG-ADVICE')
+      .executeTakeFirstOrThrow();
     await expect(
-      inScope(db, manager(), (tx) => sql`insert into tariffs (org_id, host_org_id, service_line_id, offering_id, unit_price_pence, valid_from)
-        values (${orgs.SVCT}, ${orgs.MCC}, ${legal.service_line_id}, ${legal.id}, 1, '2040-01-01')`.execute(tx)),
+      inScope(db, manager(), (tx) =>
+        sql`insert into tariffs (org_id, host_org_id, service_line_id, offering_id, unit_price_pence, valid_from)
+        values (${orgs.SVCT}, ${orgs.MCC}, ${legal.service_line_id}, ${legal.id}, 1, '2040-01-01')`.execute(
+          tx,
+        ),
+      ),
     ).rejects.toThrow(/row-level security/);
 
-    await sql`update memberships set roles = '{agent}' where user_id = ${users['service.manager@mercia.example']}`.execute(db.kysely);
+    await sql`update memberships set roles = '{agent}' where user_id = ${users['service.manager@mercia.example']}`.execute(
+      db.kysely,
+    );
     expect(await owners(manager(), 'offering_variants')).toEqual([]);
     expect(await codes(manager(), 'calendars')).not.toContain('WDC-OFFICE');
-    await sql`update memberships set roles = '{service_manager}' where user_id = ${users['service.manager@mercia.example']}`.execute(db.kysely);
+    await sql`update memberships set roles = '{service_manager}' where user_id = ${users['service.manager@mercia.example']}`.execute(
+      db.kysely,
+    );
   });
 });

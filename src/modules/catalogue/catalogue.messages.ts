@@ -2,8 +2,10 @@
 export const catalogueMessages = {
   nav: 'Catalogue',
   title: 'Service catalogue',
-  intro: 'The services you can request from the shared service centre, with their prices and how quickly they are delivered.',
-  introManager: 'The service lines you maintain. Change the standard offerings here; each partner sees its own variant.',
+  intro:
+    'The services you can request from the shared service centre, with their prices and how quickly they are delivered.',
+  introManager:
+    'The service lines you maintain. Change the standard offerings here; each partner sees its own variant.',
   nothing: 'Your organisation does not take any services yet.',
   serviceLine: 'Service line',
   serviceLines: 'Service lines',
@@ -21,7 +23,8 @@ export const catalogueMessages = {
   lgslHint: 'Optional. The number only, for example 524',
   unit: 'Unit of measure',
   formFields: 'Request form',
-  formFieldsHint: 'One question per line: label | type | required or optional | hint | choices separated by commas. Types: text, long text, number, date, choice, yes no, file',
+  formFieldsHint:
+    'One question per line: label | type | required or optional | hint | choices separated by commas. Types: text, long text, number, date, choice, yes no, file',
   extraFields: 'Extra questions for this partner',
   slaPolicy: 'SLA policy',
   approval: 'Needs approval by the partner manager',
@@ -34,7 +37,8 @@ export const catalogueMessages = {
   addOffering: 'Add an offering',
   editOffering: 'Change offering',
   offeringAdded: 'Offering added',
-  offeringSaved: 'Offering changed. Every partner variant that does not override a field now shows the change.',
+  offeringSaved:
+    'Offering changed. Every partner variant that does not override a field now shows the change.',
   version: 'Version',
   history: 'History of changes',
   changedBy: 'Changed by',
@@ -104,7 +108,8 @@ export const catalogueMessages = {
   },
   divergence: {
     title: 'Where partners diverge',
-    intro: 'Each row is a partner whose version of an offering differs from the standard. Many rows mean over-customisation.',
+    intro:
+      'Each row is a partner whose version of an offering differs from the standard. Many rows mean over-customisation.',
     byPartner: 'Offerings changed, by partner',
     offeringsChanged: '{count} of {total} offerings',
     none: 'No partner diverges from the standard.',
@@ -119,7 +124,8 @@ export const catalogueMessages = {
     openEnded: 'Until further notice',
     import: 'Import prices',
     csv: 'Prices as CSV',
-    csvHint: 'Paste lines of offering,organisation,unit_price,valid_from,valid_to with that header first. Leave organisation empty for the standard price. Dates as YYYY-MM-DD; valid_to may be empty.',
+    csvHint:
+      'Paste lines of offering,organisation,unit_price,valid_from,valid_to with that header first. Leave organisation empty for the standard price. Dates as YYYY-MM-DD; valid_to may be empty.',
     importButton: 'Import prices',
     imported: '{count} prices imported',
     rowProblems: 'Problems in the file. Nothing was imported.',
@@ -217,7 +223,8 @@ export const catalogueMessages = {
     timeZoneUnknown: 'Enter a time zone name that exists, like Europe/London',
     hoursMissing: 'Give opening hours for at least one weekday',
     hoursNone: 'Give opening hours for at least one weekday',
-    intervalInvalid: 'Write each interval as HH:MM-HH:MM, with the end after the start, not overlapping another',
+    intervalInvalid:
+      'Write each interval as HH:MM-HH:MM, with the end after the start, not overlapping another',
     holidaysUnknown: 'Select which bank holidays apply',
     closuresFormat: 'Write each closure date as YYYY-MM-DD, like 2026-12-24',
     calendarMissing: 'Select a calendar',

@@ -1,7 +1,15 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/index.js';
 import { catalogueTx as c } from './catalogue.tables.js';
-import type { CalendarInput, FormField, Hours, OfferingInput, PauseState, Targets, VariantInput } from './catalogue.schemas.js';
+import type {
+  CalendarInput,
+  FormField,
+  Hours,
+  OfferingInput,
+  PauseState,
+  Targets,
+  VariantInput,
+} from './catalogue.schemas.js';
 
 export interface ServiceLine {
   id: string;
@@ -100,9 +108,22 @@ function selectOfferings(tx: Tx) {
     .selectFrom('offerings as o')
     .innerJoin('service_lines as l', 'l.id', 'o.service_line_id')
     .select([
-      'o.id', 'o.host_org_id', 'o.service_line_id', 'l.code as line_code', 'l.name as line_name', 'o.code', 'o.name',
-      'o.description', 'o.lgsl_id', 'o.unit', 'o.form_fields', 'o.sla_policy_id', 'o.approval_required', 'o.status',
-      'o.version', 'o.updated_at',
+      'o.id',
+      'o.host_org_id',
+      'o.service_line_id',
+      'l.code as line_code',
+      'l.name as line_name',
+      'o.code',
+      'o.name',
+      'o.description',
+      'o.lgsl_id',
+      'o.unit',
+      'o.form_fields',
+      'o.sla_policy_id',
+      'o.approval_required',
+      'o.status',
+      'o.version',
+      'o.updated_at',
     ]);
 }
 
@@ -132,7 +153,18 @@ function toOffering(row: OfferingRow): Offering {
 function selectVariants(tx: Tx) {
   return c(tx)
     .selectFrom('offering_variants as v')
-    .select(['v.id', 'v.org_id', 'v.offering_id', 'v.name', 'v.description', 'v.hidden', 'v.extra_fields', 'v.sla_policy_id', 'v.version', 'v.updated_at']);
+    .select([
+      'v.id',
+      'v.org_id',
+      'v.offering_id',
+      'v.name',
+      'v.description',
+      'v.hidden',
+      'v.extra_fields',
+      'v.sla_policy_id',
+      'v.version',
+      'v.updated_at',
+    ]);
 }
 
 type VariantRow = Awaited<ReturnType<ReturnType<typeof selectVariants>['executeTakeFirstOrThrow']>>;
@@ -157,8 +189,18 @@ function selectPolicies(tx: Tx) {
     .selectFrom('sla_policies as p')
     .innerJoin('calendars as cal', 'cal.id', 'p.calendar_id')
     .select([
-      'p.id', 'p.org_id', 'p.host_org_id', 'p.service_line_id', 'p.code', 'p.name', 'p.calendar_id', 'cal.code as calendar_code',
-      'p.warning_percent', 'p.pause_states', 'p.targets', 'p.version',
+      'p.id',
+      'p.org_id',
+      'p.host_org_id',
+      'p.service_line_id',
+      'p.code',
+      'p.name',
+      'p.calendar_id',
+      'cal.code as calendar_code',
+      'p.warning_percent',
+      'p.pause_states',
+      'p.targets',
+      'p.version',
     ]);
 }
 
@@ -184,7 +226,17 @@ function toPolicy(row: PolicyRow): SlaPolicy {
 function selectCalendars(tx: Tx) {
   return c(tx)
     .selectFrom('calendars as cal')
-    .select(['cal.id', 'cal.org_id', 'cal.host_org_id', 'cal.code', 'cal.name', 'cal.time_zone', 'cal.hours', 'cal.holidays', 'cal.version'])
+    .select([
+      'cal.id',
+      'cal.org_id',
+      'cal.host_org_id',
+      'cal.code',
+      'cal.name',
+      'cal.time_zone',
+      'cal.hours',
+      'cal.holidays',
+      'cal.version',
+    ])
     .select(sql<string[]>`cal.closures::text[]`.as('closures'));
 }
 
@@ -209,8 +261,19 @@ function selectTariffs(tx: Tx) {
   return c(tx)
     .selectFrom('tariffs as t')
     .innerJoin('offerings as o', 'o.id', 't.offering_id')
-    .select(['t.id', 't.org_id', 't.host_org_id', 't.offering_id', 'o.code as offering_code', 't.unit_price_pence', 't.created_at'])
-    .select([sql<string>`t.valid_from::text`.as('valid_from'), sql<string | null>`t.valid_to::text`.as('valid_to')]);
+    .select([
+      't.id',
+      't.org_id',
+      't.host_org_id',
+      't.offering_id',
+      'o.code as offering_code',
+      't.unit_price_pence',
+      't.created_at',
+    ])
+    .select([
+      sql<string>`t.valid_from::text`.as('valid_from'),
+      sql<string | null>`t.valid_to::text`.as('valid_to'),
+    ]);
 }
 
 type TariffRow = Awaited<ReturnType<ReturnType<typeof selectTariffs>['executeTakeFirstOrThrow']>>;
@@ -239,19 +302,39 @@ export const catalogueRepository = {
     let query = c(tx)
       .selectFrom('service_lines as l')
       .select(['l.id', 'l.org_id', 'l.code', 'l.name', 'l.manager_user_ids'])
-      .select(sql<string[]>`coalesce((select array_agg(t.name order by t.name) from service_line_teams t where t.service_line_id = l.id), '{}')`.as('teams'))
+      .select(
+        sql<
+          string[]
+        >`coalesce((select array_agg(t.name order by t.name) from service_line_teams t where t.service_line_id = l.id), '{}')`.as(
+          'teams',
+        ),
+      )
       .orderBy('l.name');
     if (ids) query = query.where('l.id', 'in', orNone(ids));
     const rows = await query.execute();
-    return rows.map((row) => ({ id: row.id, orgId: row.org_id, code: row.code, name: row.name, managerUserIds: row.manager_user_ids, teams: row.teams }));
+    return rows.map((row) => ({
+      id: row.id,
+      orgId: row.org_id,
+      code: row.code,
+      name: row.name,
+      managerUserIds: row.manager_user_ids,
+      teams: row.teams,
+    }));
   },
 
   async serviceLineByCode(tx: Tx, code: string): Promise<ServiceLine | undefined> {
-    const row = await c(tx).selectFrom('service_lines').select('id').where('code', '=', code).executeTakeFirst();
+    const row = await c(tx)
+      .selectFrom('service_lines')
+      .select('id')
+      .where('code', '=', code)
+      .executeTakeFirst();
     return row && (await catalogueRepository.serviceLines(tx, [row.id]))[0];
   },
 
-  async insertServiceLine(tx: Tx, line: { orgId: string; code: string; name: string; managerUserIds: string[]; teams: string[] }): Promise<string> {
+  async insertServiceLine(
+    tx: Tx,
+    line: { orgId: string; code: string; name: string; managerUserIds: string[]; teams: string[] },
+  ): Promise<string> {
     const { id } = await c(tx)
       .insertInto('service_lines')
       .values({ org_id: line.orgId, code: line.code, name: line.name, manager_user_ids: line.managerUserIds })
@@ -278,7 +361,11 @@ export const catalogueRepository = {
   },
 
   /** The lines an organisation takes on a date, and from which host. */
-  async linesTaken(tx: Tx, orgId: string, on: string): Promise<Array<{ serviceLineId: string; hostOrgId: string }>> {
+  async linesTaken(
+    tx: Tx,
+    orgId: string,
+    on: string,
+  ): Promise<Array<{ serviceLineId: string; hostOrgId: string }>> {
     const rows = await c(tx)
       .selectFrom('service_agreements')
       .select(['service_line_id', 'host_org_id'])
@@ -289,21 +376,41 @@ export const catalogueRepository = {
     return rows.map((row) => ({ serviceLineId: row.service_line_id, hostOrgId: row.host_org_id }));
   },
 
-  async insertAgreement(tx: Tx, agreement: { orgId: string; hostOrgId: string; serviceLineId: string; validFrom: string; validTo: string | null }) {
+  async insertAgreement(
+    tx: Tx,
+    agreement: {
+      orgId: string;
+      hostOrgId: string;
+      serviceLineId: string;
+      validFrom: string;
+      validTo: string | null;
+    },
+  ) {
     await c(tx)
       .insertInto('service_agreements')
-      .values({ org_id: agreement.orgId, host_org_id: agreement.hostOrgId, service_line_id: agreement.serviceLineId, valid_from: agreement.validFrom, valid_to: agreement.validTo })
+      .values({
+        org_id: agreement.orgId,
+        host_org_id: agreement.hostOrgId,
+        service_line_id: agreement.serviceLineId,
+        valid_from: agreement.validFrom,
+        valid_to: agreement.validTo,
+      })
       .execute();
   },
 
   /** Partners taking any of these lines at any time, for variant and price pages. */
-  async partnersOf(tx: Tx, hostOrgId: string, lineIds?: readonly string[]): Promise<Array<{ id: string; code: string; name: string }>> {
+  async partnersOf(
+    tx: Tx,
+    hostOrgId: string,
+    lineIds?: readonly string[],
+  ): Promise<Array<{ id: string; code: string; name: string }>> {
     let query = c(tx)
       .selectFrom('organisations as o')
       .select(['o.id', 'o.code', 'o.name'])
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('service_agreements as a')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('service_agreements as a')
             .select('a.id')
             .whereRef('a.org_id', '=', 'o.id')
             .where('a.host_org_id', '=', hostOrgId)
@@ -318,7 +425,9 @@ export const catalogueRepository = {
   // Calendars and bank holidays
 
   async calendars(tx: Tx, orgIds: readonly string[]): Promise<Calendar[]> {
-    return (await selectCalendars(tx).where('cal.org_id', 'in', orNone(orgIds)).orderBy('cal.code').execute()).map(toCalendar);
+    return (
+      await selectCalendars(tx).where('cal.org_id', 'in', orNone(orgIds)).orderBy('cal.code').execute()
+    ).map(toCalendar);
   },
 
   async calendarByCode(tx: Tx, code: string): Promise<Calendar | undefined> {
@@ -333,7 +442,9 @@ export const catalogueRepository = {
 
   /** Is any calendar, visible or not, using this code? Codes are unique across the platform. */
   async calendarCodeTaken(tx: Tx, code: string): Promise<boolean> {
-    const result = await sql<{ taken: boolean }>`select exists (select 1 from calendars where code = ${code}) as taken`.execute(tx);
+    const result = await sql<{
+      taken: boolean;
+    }>`select exists (select 1 from calendars where code = ${code}) as taken`.execute(tx);
     return result.rows[0]?.taken ?? false;
   },
 
@@ -384,7 +495,11 @@ export const catalogueRepository = {
   },
 
   /** Replaces each division's holidays between the first and last date given with the ones given. */
-  async replaceBankHolidays(tx: Tx, division: string, events: Array<{ date: string; title: string }>): Promise<void> {
+  async replaceBankHolidays(
+    tx: Tx,
+    division: string,
+    events: Array<{ date: string; title: string }>,
+  ): Promise<void> {
     if (events.length === 0) return;
     const dates = events.map((event) => event.date).sort();
     await c(tx)
@@ -401,7 +516,10 @@ export const catalogueRepository = {
 
   // SLA policies
 
-  async slaPolicies(tx: Tx, filter: { lineIds?: readonly string[]; orgIds?: readonly string[] }): Promise<SlaPolicy[]> {
+  async slaPolicies(
+    tx: Tx,
+    filter: { lineIds?: readonly string[]; orgIds?: readonly string[] },
+  ): Promise<SlaPolicy[]> {
     let query = selectPolicies(tx).orderBy('p.code');
     if (filter.lineIds) query = query.where('p.service_line_id', 'in', orNone(filter.lineIds));
     if (filter.orgIds) query = query.where('p.org_id', 'in', orNone(filter.orgIds));
@@ -419,13 +537,25 @@ export const catalogueRepository = {
   },
 
   async codeTaken(tx: Tx, table: 'sla_policies' | 'offerings', code: string): Promise<boolean> {
-    const result = await sql<{ taken: boolean }>`select exists (select 1 from ${sql.table(table)} where code = ${code}) as taken`.execute(tx);
+    const result = await sql<{
+      taken: boolean;
+    }>`select exists (select 1 from ${sql.table(table)} where code = ${code}) as taken`.execute(tx);
     return result.rows[0]?.taken ?? false;
   },
 
   async insertSlaPolicy(
     tx: Tx,
-    policy: { orgId: string; hostOrgId: string; serviceLineId: string; calendarId: string; code: string; name: string; warningPercent: number; pauseStates: string[]; targets: Targets },
+    policy: {
+      orgId: string;
+      hostOrgId: string;
+      serviceLineId: string;
+      calendarId: string;
+      code: string;
+      name: string;
+      warningPercent: number;
+      pauseStates: string[];
+      targets: Targets;
+    },
   ): Promise<SlaPolicy> {
     const { id } = await c(tx)
       .insertInto('sla_policies')
@@ -445,7 +575,17 @@ export const catalogueRepository = {
     return (await catalogueRepository.slaPolicyById(tx, id))!;
   },
 
-  async updateSlaPolicy(tx: Tx, id: string, policy: { calendarId: string; name: string; warningPercent: number; pauseStates: string[]; targets: Targets }): Promise<SlaPolicy> {
+  async updateSlaPolicy(
+    tx: Tx,
+    id: string,
+    policy: {
+      calendarId: string;
+      name: string;
+      warningPercent: number;
+      pauseStates: string[];
+      targets: Targets;
+    },
+  ): Promise<SlaPolicy> {
     await c(tx)
       .updateTable('sla_policies')
       .set({
@@ -464,8 +604,15 @@ export const catalogueRepository = {
 
   // Offerings and variants
 
-  async offerings(tx: Tx, lineIds: readonly string[], options: { activeOnly?: boolean } = {}): Promise<Offering[]> {
-    let query = selectOfferings(tx).where('o.service_line_id', 'in', orNone(lineIds)).orderBy('l.name').orderBy('o.name');
+  async offerings(
+    tx: Tx,
+    lineIds: readonly string[],
+    options: { activeOnly?: boolean } = {},
+  ): Promise<Offering[]> {
+    let query = selectOfferings(tx)
+      .where('o.service_line_id', 'in', orNone(lineIds))
+      .orderBy('l.name')
+      .orderBy('o.name');
     if (options.activeOnly) query = query.where('o.status', '=', 'active');
     return (await query.execute()).map(toOffering);
   },
@@ -475,7 +622,13 @@ export const catalogueRepository = {
     return row && toOffering(row);
   },
 
-  async insertOffering(tx: Tx, hostOrgId: string, serviceLineId: string, slaPolicyId: string, input: OfferingInput): Promise<Offering> {
+  async insertOffering(
+    tx: Tx,
+    hostOrgId: string,
+    serviceLineId: string,
+    slaPolicyId: string,
+    input: OfferingInput,
+  ): Promise<Offering> {
     await c(tx)
       .insertInto('offerings')
       .values({
@@ -496,7 +649,13 @@ export const catalogueRepository = {
     return (await catalogueRepository.offeringByCode(tx, input.code))!;
   },
 
-  async updateOffering(tx: Tx, id: string, serviceLineId: string, slaPolicyId: string, input: OfferingInput): Promise<void> {
+  async updateOffering(
+    tx: Tx,
+    id: string,
+    serviceLineId: string,
+    slaPolicyId: string,
+    input: OfferingInput,
+  ): Promise<void> {
     await c(tx)
       .updateTable('offerings')
       .set({
@@ -516,14 +675,23 @@ export const catalogueRepository = {
       .execute();
   },
 
-  async variants(tx: Tx, filter: { offeringIds?: readonly string[]; orgIds?: readonly string[] }): Promise<Variant[]> {
+  async variants(
+    tx: Tx,
+    filter: { offeringIds?: readonly string[]; orgIds?: readonly string[] },
+  ): Promise<Variant[]> {
     let query = selectVariants(tx);
     if (filter.offeringIds) query = query.where('v.offering_id', 'in', orNone(filter.offeringIds));
     if (filter.orgIds) query = query.where('v.org_id', 'in', orNone(filter.orgIds));
     return (await query.execute()).map(toVariant);
   },
 
-  async saveVariant(tx: Tx, offering: Offering, orgId: string, input: VariantInput, slaPolicyId: string | null): Promise<Variant> {
+  async saveVariant(
+    tx: Tx,
+    offering: Offering,
+    orgId: string,
+    input: VariantInput,
+    slaPolicyId: string | null,
+  ): Promise<Variant> {
     const values = {
       name: input.name,
       description: input.description,
@@ -533,7 +701,13 @@ export const catalogueRepository = {
     };
     await c(tx)
       .insertInto('offering_variants')
-      .values({ ...values, org_id: orgId, host_org_id: offering.hostOrgId, service_line_id: offering.serviceLineId, offering_id: offering.id })
+      .values({
+        ...values,
+        org_id: orgId,
+        host_org_id: offering.hostOrgId,
+        service_line_id: offering.serviceLineId,
+        offering_id: offering.id,
+      })
       .onConflict((oc) =>
         oc.columns(['org_id', 'offering_id']).doUpdateSet({
           ...values,
@@ -547,7 +721,16 @@ export const catalogueRepository = {
 
   async recordHistory(
     tx: Tx,
-    entry: { orgId: string; hostOrgId: string; serviceLineId: string; entityType: 'offering' | 'variant' | 'sla_policy'; entityId: string; version: number; snapshot: unknown; changedBy: string | null },
+    entry: {
+      orgId: string;
+      hostOrgId: string;
+      serviceLineId: string;
+      entityType: 'offering' | 'variant' | 'sla_policy';
+      entityId: string;
+      version: number;
+      snapshot: unknown;
+      changedBy: string | null;
+    },
   ): Promise<void> {
     await c(tx)
       .insertInto('catalogue_history')
@@ -573,18 +756,29 @@ export const catalogueRepository = {
       .where('h.entity_id', '=', entityId)
       .orderBy('h.version', 'desc')
       .execute();
-    return rows.map((row) => ({ version: row.version, snapshot: parse(row.snapshot), changedBy: row.changed_by, changedByName: row.changed_by_name, changedAt: row.changed_at }));
+    return rows.map((row) => ({
+      version: row.version,
+      snapshot: parse(row.snapshot),
+      changedBy: row.changed_by,
+      changedByName: row.changed_by_name,
+      changedAt: row.changed_at,
+    }));
   },
 
   // Tariffs
 
-  async tariffs(tx: Tx, filter: { offeringIds?: readonly string[]; orgIds?: readonly string[]; on?: string }): Promise<Tariff[]> {
+  async tariffs(
+    tx: Tx,
+    filter: { offeringIds?: readonly string[]; orgIds?: readonly string[]; on?: string },
+  ): Promise<Tariff[]> {
     let query = selectTariffs(tx).orderBy('o.code').orderBy('t.org_id').orderBy('t.valid_from');
     if (filter.offeringIds) query = query.where('t.offering_id', 'in', orNone(filter.offeringIds));
     if (filter.orgIds) query = query.where('t.org_id', 'in', orNone(filter.orgIds));
     if (filter.on) {
       const on = filter.on;
-      query = query.where('t.valid_from', '<=', on).where((eb) => eb.or([eb('t.valid_to', 'is', null), eb('t.valid_to', '>=', on)]));
+      query = query
+        .where('t.valid_from', '<=', on)
+        .where((eb) => eb.or([eb('t.valid_to', 'is', null), eb('t.valid_to', '>=', on)]));
     }
     return (await query.execute()).map(toTariff);
   },
@@ -595,16 +789,37 @@ export const catalogueRepository = {
   },
 
   /** Prices of this offering for this organisation whose dates meet [from, to] (to null: open-ended). */
-  async overlappingTariffs(tx: Tx, offeringId: string, orgId: string, from: string, to: string | null, exceptId?: string): Promise<Tariff[]> {
+  async overlappingTariffs(
+    tx: Tx,
+    offeringId: string,
+    orgId: string,
+    from: string,
+    to: string | null,
+    exceptId?: string,
+  ): Promise<Tariff[]> {
     let query = selectTariffs(tx)
       .where('t.offering_id', '=', offeringId)
       .where('t.org_id', '=', orgId)
-      .where(sql<boolean>`daterange(t.valid_from, t.valid_to, '[]') && daterange(${from}::date, ${to}::date, '[]')`);
+      .where(
+        sql<boolean>`daterange(t.valid_from, t.valid_to, '[]') && daterange(${from}::date, ${to}::date, '[]')`,
+      );
     if (exceptId) query = query.where('t.id', '<>', exceptId);
     return (await query.execute()).map(toTariff);
   },
 
-  async insertTariff(tx: Tx, tariff: { orgId: string; hostOrgId: string; serviceLineId: string; offeringId: string; pence: number; validFrom: string; validTo: string | null; createdBy: string | null }): Promise<Tariff> {
+  async insertTariff(
+    tx: Tx,
+    tariff: {
+      orgId: string;
+      hostOrgId: string;
+      serviceLineId: string;
+      offeringId: string;
+      pence: number;
+      validFrom: string;
+      validTo: string | null;
+      createdBy: string | null;
+    },
+  ): Promise<Tariff> {
     const { id } = await c(tx)
       .insertInto('tariffs')
       .values({

@@ -33,7 +33,15 @@ describe('catalogue pages for partners', () => {
     expect(fireList.body).not.toContain('Wyvern');
     expect(fireList.body).toContain('£3.85 per invoice');
     expect(fireList.body).not.toContain('Litigation matter');
-    for (const url of ['/catalogue/offerings/LEG-LITIGATION', '/catalogue/offerings/IT-FAULT/variants/WDC', '/catalogue/tariffs', '/catalogue/divergence', '/catalogue/calendars/WDC-OFFICE', '/catalogue/offerings/new', '/catalogue/sla-policies/IT-WDC']) {
+    for (const url of [
+      '/catalogue/offerings/LEG-LITIGATION',
+      '/catalogue/offerings/IT-FAULT/variants/WDC',
+      '/catalogue/tariffs',
+      '/catalogue/divergence',
+      '/catalogue/calendars/WDC-OFFICE',
+      '/catalogue/offerings/new',
+      '/catalogue/sla-policies/IT-WDC',
+    ]) {
       const response = await fire.get(url);
       expect(response.statusCode, url).toBe(404);
       expect(response.body).not.toContain('3.60');
@@ -41,7 +49,9 @@ describe('catalogue pages for partners', () => {
     const calendars = await fire.get('/catalogue/calendars');
     expect(calendars.body).toContain('MCC-OFFICE');
     expect(calendars.body).not.toContain('WDC-OFFICE');
-    expect((await fire.post('/catalogue/offerings/IT-FAULT/variants/MFRS', { name: 'Mine' })).statusCode).toBe(404);
+    expect(
+      (await fire.post('/catalogue/offerings/IT-FAULT/variants/MFRS', { name: 'Mine' })).statusCode,
+    ).toBe(404);
   });
 
   it('works out a due time on the calendar page, and explains bad input', async () => {
@@ -62,11 +72,23 @@ describe('catalogue pages for service managers', () => {
     expect(home.body).toContain('Where partners diverge');
     await manager.get('/catalogue/offerings/new');
     const form = {
-      serviceLine: 'PROP', code: 'PRP-KEYS', name: 'Replacement keys', description: 'Cut a key.', lgslId: '', unit: 'item',
+      serviceLine: 'PROP',
+      code: 'PRP-KEYS',
+      name: 'Replacement keys',
+      description: 'Cut a key.',
+      lgslId: '',
+      unit: 'item',
       formFields: 'Building | text | required\nHow many | number | required | Up to 10',
-      slaPolicy: 'PROP-STANDARD', approvalRequired: 'no', status: 'active',
+      slaPolicy: 'PROP-STANDARD',
+      approvalRequired: 'no',
+      status: 'active',
     };
-    const bad = await manager.post('/catalogue/offerings', { ...form, code: 'bad code!', formFields: 'Colour | paint', lgslId: 'x' });
+    const bad = await manager.post('/catalogue/offerings', {
+      ...form,
+      code: 'bad code!',
+      formFields: 'Colour | paint',
+      lgslId: 'x',
+    });
     expect(bad.statusCode).toBe(400);
     const summary = errorSummary(bad.body);
     expect(summary).toContain('Code must be capital letters');
@@ -93,12 +115,23 @@ describe('catalogue pages for service managers', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('data-qa="differences"');
     expect(page.body).toContain('New starter IT setup (Wyvern)');
-    const saved = await manager.post('/catalogue/offerings/PRP-REACTIVE/variants/BWF', { name: '', description: '', hidden: 'yes', extraFields: '', slaPolicy: '' });
+    const saved = await manager.post('/catalogue/offerings/PRP-REACTIVE/variants/BWF', {
+      name: '',
+      description: '',
+      hidden: 'yes',
+      extraFields: '',
+      slaPolicy: '',
+    });
     expect(saved.statusCode).toBe(303);
     const after = await manager.get('/catalogue/offerings/PRP-REACTIVE/variants/BWF?saved=1');
     expect(after.body).toContain('Variant saved');
     expect(after.body).toContain('<ins>hidden</ins>');
-    const bad = await manager.post('/catalogue/offerings/PRP-REACTIVE/variants/BWF', { name: '', description: '', extraFields: 'Size | choice | required', slaPolicy: '' });
+    const bad = await manager.post('/catalogue/offerings/PRP-REACTIVE/variants/BWF', {
+      name: '',
+      description: '',
+      extraFields: 'Size | choice | required',
+      slaPolicy: '',
+    });
     expect(bad.statusCode).toBe(400);
     expect(errorSummary(bad.body)).toContain('A choice question needs at least two choices');
     const divergence = await manager.get('/catalogue/divergence');
@@ -108,13 +141,16 @@ describe('catalogue pages for service managers', () => {
   it('imports prices pasted as CSV, or lists every wrong line and imports nothing', async () => {
     const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
     await manager.get('/catalogue/tariffs');
-    const csv = 'offering,organisation,unit_price,valid_from,valid_to\nPRT-POST,,0.90,2026-01-01,\nPRT-POST,BWF,abc,2032-01-01,\n';
+    const csv =
+      'offering,organisation,unit_price,valid_from,valid_to\nPRT-POST,,0.90,2026-01-01,\nPRT-POST,BWF,abc,2032-01-01,\n';
     const bad = await manager.post('/catalogue/tariffs/import', { csv });
     expect(bad.statusCode).toBe(400);
     const summary = errorSummary(bad.body);
     expect(summary).toContain('Line 2: Those dates overlap another price');
     expect(summary).toContain('Line 3: Enter the unit price in pounds');
-    const good = await manager.post('/catalogue/tariffs/import', { csv: 'offering,organisation,unit_price,valid_from,valid_to\nPRT-POST,BWF,0.80,2032-01-01,\n' });
+    const good = await manager.post('/catalogue/tariffs/import', {
+      csv: 'offering,organisation,unit_price,valid_from,valid_to\nPRT-POST,BWF,0.80,2032-01-01,\n',
+    });
     expect(good.statusCode).toBe(303);
     const page = await manager.get(good.headers.location as string);
     expect(page.body).toContain('1 prices imported');
@@ -124,10 +160,25 @@ describe('catalogue pages for service managers', () => {
     const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
     await manager.get('/catalogue/calendars/new');
     const calendar = {
-      code: 'PRINT-ROOM', name: 'Print room', organisation: '', timeZone: 'Europe/London', 'hours-monday': '07:00-15:00', 'hours-tuesday': '07:00-15:00',
-      'hours-wednesday': '', 'hours-thursday': '', 'hours-friday': '', 'hours-saturday': '', 'hours-sunday': '', holidays: 'england-and-wales', closures: '2026-12-24',
+      code: 'PRINT-ROOM',
+      name: 'Print room',
+      organisation: '',
+      timeZone: 'Europe/London',
+      'hours-monday': '07:00-15:00',
+      'hours-tuesday': '07:00-15:00',
+      'hours-wednesday': '',
+      'hours-thursday': '',
+      'hours-friday': '',
+      'hours-saturday': '',
+      'hours-sunday': '',
+      holidays: 'england-and-wales',
+      closures: '2026-12-24',
     };
-    const bad = await manager.post('/catalogue/calendars', { ...calendar, 'hours-monday': '15:00-07:00', timeZone: 'Mars/Base' });
+    const bad = await manager.post('/catalogue/calendars', {
+      ...calendar,
+      'hours-monday': '15:00-07:00',
+      timeZone: 'Mars/Base',
+    });
     expect(bad.statusCode).toBe(400);
     expect(errorSummary(bad.body)).toContain('with the end after the start');
     const badZone = await manager.post('/catalogue/calendars', { ...calendar, timeZone: 'Mars/Base' });
@@ -139,11 +190,27 @@ describe('catalogue pages for service managers', () => {
     expect((await manager.get('/catalogue/calendars/PRINT-ROOM/edit')).statusCode).toBe(200);
 
     await manager.get('/catalogue/sla-policies/new');
-    const policy: Record<string, string | string[]> = { serviceLine: 'PRINT', code: 'PRINT-ROOM', name: 'Print room hours', calendar: 'PRINT-ROOM', warningPercent: '80', pauseStates: ['on_hold'] };
+    const policy: Record<string, string | string[]> = {
+      serviceLine: 'PRINT',
+      code: 'PRINT-ROOM',
+      name: 'Print room hours',
+      calendar: 'PRINT-ROOM',
+      warningPercent: '80',
+      pauseStates: ['on_hold'],
+    };
     for (const p of ['critical', 'high', 'medium', 'low']) {
-      Object.assign(policy, { [`${p}-response-value`]: '30', [`${p}-response-unit`]: 'working_minutes', [`${p}-resolution-value`]: '2', [`${p}-resolution-unit`]: 'working_days' });
+      Object.assign(policy, {
+        [`${p}-response-value`]: '30',
+        [`${p}-response-unit`]: 'working_minutes',
+        [`${p}-resolution-value`]: '2',
+        [`${p}-resolution-unit`]: 'working_days',
+      });
     }
-    const badPolicy = await manager.post('/catalogue/sla-policies', { ...policy, warningPercent: '150', 'low-response-value': '-1' });
+    const badPolicy = await manager.post('/catalogue/sla-policies', {
+      ...policy,
+      warningPercent: '150',
+      'low-response-value': '-1',
+    });
     expect(badPolicy.statusCode).toBe(400);
     const summary = errorSummary(badPolicy.body);
     expect(summary).toContain('Enter a whole number from 1 to 99');
@@ -162,7 +229,11 @@ describe('catalogue pages for service managers', () => {
     const bad = await manager.post('/catalogue/service-lines', { code: '', name: '', teams: '' });
     expect(bad.statusCode).toBe(400);
     expect(errorSummary(bad.body)).toContain('Enter a code');
-    const good = await manager.post('/catalogue/service-lines', { code: 'AUDIT', name: 'Internal audit', teams: 'Audit\nCounter fraud' });
+    const good = await manager.post('/catalogue/service-lines', {
+      code: 'AUDIT',
+      name: 'Internal audit',
+      teams: 'Audit\nCounter fraud',
+    });
     expect(good.statusCode).toBe(303);
     expect((await manager.get('/catalogue?lineAdded=1')).body).toContain('Internal audit');
   });

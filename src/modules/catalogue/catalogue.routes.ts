@@ -18,17 +18,55 @@ import {
   type Hours,
 } from './catalogue.schemas.js';
 
-const OFFERING_FIELDS = ['serviceLine', 'code', 'name', 'description', 'lgslId', 'unit', 'formFields', 'slaPolicy', 'approvalRequired', 'status'];
+const OFFERING_FIELDS = [
+  'serviceLine',
+  'code',
+  'name',
+  'description',
+  'lgslId',
+  'unit',
+  'formFields',
+  'slaPolicy',
+  'approvalRequired',
+  'status',
+];
 const VARIANT_FIELDS = ['name', 'description', 'hidden', 'extraFields', 'slaPolicy', 'organisation'];
-const CALENDAR_FIELDS = ['code', 'name', 'organisation', 'timeZone', ...WEEKDAYS.map((day) => `hours.${day}`), 'hours', 'holidays', 'closures'];
-const CALENDAR_IDS = { ...Object.fromEntries(WEEKDAYS.map((day) => [`hours.${day}`, `hours-${day}`])), hours: 'hours-monday', holidays: 'holidays' };
+const CALENDAR_FIELDS = [
+  'code',
+  'name',
+  'organisation',
+  'timeZone',
+  ...WEEKDAYS.map((day) => `hours.${day}`),
+  'hours',
+  'holidays',
+  'closures',
+];
+const CALENDAR_IDS = {
+  ...Object.fromEntries(WEEKDAYS.map((day) => [`hours.${day}`, `hours-${day}`])),
+  hours: 'hours-monday',
+  holidays: 'holidays',
+};
 const TARGET_FIELDS = PRIORITIES.flatMap((p) => [`targets.${p}.response`, `targets.${p}.resolution`]);
-const SLA_FIELDS = ['serviceLine', 'code', 'name', 'calendar', 'warningPercent', 'pauseStates', ...TARGET_FIELDS];
-const SLA_IDS = Object.fromEntries(PRIORITIES.flatMap((p) => [[`targets.${p}.response`, `${p}-response-value`], [`targets.${p}.resolution`, `${p}-resolution-value`]]));
+const SLA_FIELDS = [
+  'serviceLine',
+  'code',
+  'name',
+  'calendar',
+  'warningPercent',
+  'pauseStates',
+  ...TARGET_FIELDS,
+];
+const SLA_IDS = Object.fromEntries(
+  PRIORITIES.flatMap((p) => [
+    [`targets.${p}.response`, `${p}-response-value`],
+    [`targets.${p}.resolution`, `${p}-resolution-value`],
+  ]),
+);
 
 type Body = Record<string, unknown>;
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
-const list = (value: unknown) => (Array.isArray(value) ? value.map(str) : typeof value === 'string' ? [value] : []);
+const list = (value: unknown) =>
+  Array.isArray(value) ? value.map(str) : typeof value === 'string' ? [value] : [];
 
 /** The form's question text, as the structured list the service checks; unreadable lines stay for it to reject. */
 function withFields(body: Body, field: 'formFields' | 'extraFields'): Body {
@@ -43,9 +81,20 @@ function calendarInput(body: Body): { input: Body; errors: FieldErrors } {
     if (intervals === undefined) errors[`hours.${day}`] = 'catalogue.errors.intervalInvalid';
     else if (intervals.length) hours[day] = intervals;
   }
-  const closures = str(body.closures).split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
+  const closures = str(body.closures)
+    .split(/[\s,]+/)
+    .map((d) => d.trim())
+    .filter(Boolean);
   return {
-    input: { code: body.code, name: body.name, timeZone: str(body.timeZone), hours, holidays: str(body.holidays) || null, closures, organisation: str(body.organisation) || null },
+    input: {
+      code: body.code,
+      name: body.name,
+      timeZone: str(body.timeZone),
+      hours,
+      holidays: str(body.holidays) || null,
+      closures,
+      organisation: str(body.organisation) || null,
+    },
     errors,
   };
 }
@@ -60,10 +109,21 @@ function slaInput(body: Body): Body {
       },
     ]),
   );
-  return { serviceLine: body.serviceLine, code: body.code, name: body.name, calendar: body.calendar, warningPercent: str(body.warningPercent).trim(), pauseStates: list(body.pauseStates), targets };
+  return {
+    serviceLine: body.serviceLine,
+    code: body.code,
+    name: body.name,
+    calendar: body.calendar,
+    warningPercent: str(body.warningPercent).trim(),
+    pauseStates: list(body.pauseStates),
+    targets,
+  };
 }
 
-export async function catalogueRoutes(app: FastifyInstance, options: { catalogue: CatalogueService; calendars: CalendarsService }) {
+export async function catalogueRoutes(
+  app: FastifyInstance,
+  options: { catalogue: CatalogueService; calendars: CalendarsService },
+) {
   const { catalogue, calendars } = options;
   const ctx = (request: FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
   const notice = (request: FastifyRequest, keys: Record<string, string>) => {
@@ -73,7 +133,11 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
   };
 
   /** Runs a change; on a problem with the input, re-renders the same form with the error summary. */
-  const submit = async (reply: FastifyReply, change: () => Promise<string>, again: (errors: FieldErrors) => Promise<FastifyReply>) => {
+  const submit = async (
+    reply: FastifyReply,
+    change: () => Promise<string>,
+    again: (errors: FieldErrors) => Promise<FastifyReply>,
+  ) => {
     try {
       return reply.redirect(await change(), 303);
     } catch (error) {
@@ -92,7 +156,10 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     const offerings = manager ? [] : await catalogue.offeringsFor(context);
     const groups = new Map<string, { name: string; offerings: typeof offerings }>();
     for (const offering of offerings) {
-      const group = groups.get(offering.serviceLine.code) ?? { name: offering.serviceLine.name, offerings: [] };
+      const group = groups.get(offering.serviceLine.code) ?? {
+        name: offering.serviceLine.name,
+        offerings: [],
+      };
       group.offerings.push(offering);
       groups.set(offering.serviceLine.code, group);
     }
@@ -123,14 +190,25 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
       }
     }
     const offering = await catalogue.offeringFor(context, code);
-    return reply.page('catalogue/views/offering.njk', { title: offering.name, offering, priorities: PRIORITIES });
+    return reply.page('catalogue/views/offering.njk', {
+      title: offering.name,
+      offering,
+      priorities: PRIORITIES,
+    });
   });
 
   // Standard offerings (service managers)
 
-  const offeringForm = async (request: FastifyRequest, reply: FastifyReply, data: { code?: string; values: Body; errors?: FieldErrors }) => {
+  const offeringForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: { code?: string; values: Body; errors?: FieldErrors },
+  ) => {
     const { lines, policies } = await catalogue.policiesForForm(ctx(request));
-    const { errorList, fields } = formErrors(data.errors ?? {}, OFFERING_FIELDS, { approvalRequired: 'approvalRequired', status: 'status' });
+    const { errorList, fields } = formErrors(data.errors ?? {}, OFFERING_FIELDS, {
+      approvalRequired: 'approvalRequired',
+      status: 'status',
+    });
     return reply.status(data.errors ? 400 : 200).page('catalogue/views/offering-form.njk', {
       title: translate(data.code ? 'catalogue.editOffering' : 'catalogue.addOffering'),
       action: data.code ? `/catalogue/offerings/${data.code}` : '/catalogue/offerings',
@@ -153,7 +231,8 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     const body = formBody(request);
     return submit(
       reply,
-      async () => `/catalogue/offerings/${(await catalogue.addOffering(ctx(request), withFields(body, 'formFields'))).code}?added=1`,
+      async () =>
+        `/catalogue/offerings/${(await catalogue.addOffering(ctx(request), withFields(body, 'formFields'))).code}?added=1`,
       (errors) => offeringForm(request, reply, { values: body, errors }),
     );
   });
@@ -179,14 +258,21 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     const body = formBody(request);
     return submit(
       reply,
-      async () => `/catalogue/offerings/${(await catalogue.changeOffering(ctx(request), code, withFields(body, 'formFields'))).code}?saved=1`,
+      async () =>
+        `/catalogue/offerings/${(await catalogue.changeOffering(ctx(request), code, withFields(body, 'formFields'))).code}?saved=1`,
       (errors) => offeringForm(request, reply, { code: code.toUpperCase(), values: body, errors }),
     );
   });
 
   // Variants (service managers)
 
-  const variantPage = async (request: FastifyRequest, reply: FastifyReply, code: string, partner: string, data: { values?: Body; errors?: FieldErrors } = {}) => {
+  const variantPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    partner: string,
+    data: { values?: Body; errors?: FieldErrors } = {},
+  ) => {
     const view = await catalogue.variantFor(ctx(request), code, partner);
     const { errorList, fields } = formErrors(data.errors ?? {}, VARIANT_FIELDS, { hidden: 'hidden' });
     const variant = view.variant;
@@ -198,7 +284,10 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
       slaPolicy: view.policies.find((p) => p.id === variant?.slaPolicyId)?.code ?? '',
     };
     return reply.status(data.errors ? 400 : 200).page('catalogue/views/variant.njk', {
-      title: translate('catalogue.variants.editTitle', { offering: view.offering.name, partner: view.partner.name }),
+      title: translate('catalogue.variants.editTitle', {
+        offering: view.offering.name,
+        partner: view.partner.name,
+      }),
       view,
       values,
       errorList,
@@ -218,7 +307,10 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     return submit(
       reply,
       async () => {
-        await catalogue.saveVariant(ctx(request), code, partner, { ...withFields(body, 'extraFields'), hidden: body.hidden === 'yes' });
+        await catalogue.saveVariant(ctx(request), code, partner, {
+          ...withFields(body, 'extraFields'),
+          hidden: body.hidden === 'yes',
+        });
         return `/catalogue/offerings/${code.toUpperCase()}/variants/${partner.toUpperCase()}?saved=1`;
       },
       (errors) => variantPage(request, reply, code, partner, { values: body, errors }),
@@ -227,12 +319,23 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
 
   app.get('/catalogue/divergence', async (request, reply) => {
     const view = await catalogue.divergence(ctx(request));
-    return reply.page('catalogue/views/divergence.njk', { title: translate('catalogue.divergence.title'), view });
+    return reply.page('catalogue/views/divergence.njk', {
+      title: translate('catalogue.divergence.title'),
+      view,
+    });
   });
 
   // Tariffs (service managers)
 
-  const tariffsPage = async (request: FastifyRequest, reply: FastifyReply, data: { csv?: string; errors?: FieldErrors; rows?: Array<{ line: number; field: string; message: string }> } = {}) => {
+  const tariffsPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: {
+      csv?: string;
+      errors?: FieldErrors;
+      rows?: Array<{ line: number; field: string; message: string }>;
+    } = {},
+  ) => {
     const tariffs = await catalogue.tariffs(ctx(request));
     const { errorList, fields } = formErrors(data.errors ?? {}, ['csv']);
     const rows = (data.rows ?? []).map((row) => ({ ...row, text: translate(row.message) }));
@@ -243,9 +346,16 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
       csv: data.csv ?? '',
       rows,
       // Each wrong row in the summary, by its line in the file, so nothing has to be hunted for.
-      errorList: rows.length ? rows.map((row) => ({ text: `${translate('catalogue.tariffs.line')} ${row.line}: ${row.text}`, href: '#csv' })) : errorList,
+      errorList: rows.length
+        ? rows.map((row) => ({
+            text: `${translate('catalogue.tariffs.line')} ${row.line}: ${row.text}`,
+            href: '#csv',
+          }))
+        : errorList,
       fields,
-      notice: query.imported ? translate('catalogue.tariffs.imported', { count: Number(query.imported) || 0 }) : undefined,
+      notice: query.imported
+        ? translate('catalogue.tariffs.imported', { count: Number(query.imported) || 0 })
+        : undefined,
     });
   };
 
@@ -259,7 +369,10 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     } catch (error) {
       const errors = fieldErrorsOf(error);
       if (!errors) throw error;
-      const rows = error instanceof DomainError ? ((error.details?.rows as Array<{ line: number; field: string; message: string }>) ?? []) : [];
+      const rows =
+        error instanceof DomainError
+          ? ((error.details?.rows as Array<{ line: number; field: string; message: string }>) ?? [])
+          : [];
       return tariffsPage(request, reply, { csv, errors, rows });
     }
   });
@@ -271,11 +384,17 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     return reply.page('catalogue/views/calendars.njk', {
       title: translate('catalogue.calendars.title'),
       calendars: await calendars.list(context),
-      canAdd: (await calendars.partners(context)).length > 0 || (context.principal.org.role === 'host' && context.principal.org.roles.includes('service_manager')),
+      canAdd:
+        (await calendars.partners(context)).length > 0 ||
+        (context.principal.org.role === 'host' && context.principal.org.roles.includes('service_manager')),
     });
   });
 
-  const calendarForm = async (request: FastifyRequest, reply: FastifyReply, data: { code?: string; values: Body; errors?: FieldErrors }) => {
+  const calendarForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: { code?: string; values: Body; errors?: FieldErrors },
+  ) => {
     const context = ctx(request);
     const { errorList, fields } = formErrors(data.errors ?? {}, CALENDAR_FIELDS, CALENDAR_IDS);
     return reply.status(data.errors ? 400 : 200).page('catalogue/views/calendar-form.njk', {
@@ -293,12 +412,15 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
 
   const requireCalendarManager = (request: FastifyRequest) => {
     const { principal } = ctx(request);
-    if (principal.org.role !== 'host' || !principal.org.roles.includes('service_manager')) throw new DomainError('ERR_NOT_FOUND', 'Not found');
+    if (principal.org.role !== 'host' || !principal.org.roles.includes('service_manager'))
+      throw new DomainError('ERR_NOT_FOUND', 'Not found');
   };
 
   app.get('/catalogue/calendars/new', async (request, reply) => {
     requireCalendarManager(request);
-    return calendarForm(request, reply, { values: { timeZone: 'Europe/London', holidays: 'england-and-wales' } });
+    return calendarForm(request, reply, {
+      values: { timeZone: 'Europe/London', holidays: 'england-and-wales' },
+    });
   });
 
   app.post('/catalogue/calendars', async (request, reply) => {
@@ -379,10 +501,17 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     });
   });
 
-  const slaForm = async (request: FastifyRequest, reply: FastifyReply, data: { code?: string; values: Body; errors?: FieldErrors }) => {
+  const slaForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: { code?: string; values: Body; errors?: FieldErrors },
+  ) => {
     const context = ctx(request);
     const { lines } = await catalogue.policiesForForm(context);
-    const { errorList, fields } = formErrors(data.errors ?? {}, SLA_FIELDS, { ...SLA_IDS, pauseStates: 'pauseStates' });
+    const { errorList, fields } = formErrors(data.errors ?? {}, SLA_FIELDS, {
+      ...SLA_IDS,
+      pauseStates: 'pauseStates',
+    });
     return reply.status(data.errors ? 400 : 200).page('catalogue/views/sla-policy-form.njk', {
       title: translate(data.code ? 'catalogue.sla.edit' : 'catalogue.sla.add'),
       action: data.code ? `/catalogue/sla-policies/${data.code}` : '/catalogue/sla-policies',
@@ -420,7 +549,12 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
       values: {
         warningPercent: '75',
         calendar: '',
-        ...Object.fromEntries(PRIORITIES.flatMap((p) => [[`${p}-response-unit`, 'working_minutes'], [`${p}-resolution-unit`, 'working_days']])),
+        ...Object.fromEntries(
+          PRIORITIES.flatMap((p) => [
+            [`${p}-response-unit`, 'working_minutes'],
+            [`${p}-resolution-unit`, 'working_days'],
+          ]),
+        ),
       },
     }),
   );
@@ -429,8 +563,10 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     const body = formBody(request);
     return submit(
       reply,
-      async () => `/catalogue/sla-policies/${(await catalogue.saveSlaPolicy(ctx(request), slaInput(body))).code}?added=1`,
-      (errors) => slaForm(request, reply, { values: { ...body, pauseStates: list(body.pauseStates) }, errors }),
+      async () =>
+        `/catalogue/sla-policies/${(await catalogue.saveSlaPolicy(ctx(request), slaInput(body))).code}?added=1`,
+      (errors) =>
+        slaForm(request, reply, { values: { ...body, pauseStates: list(body.pauseStates) }, errors }),
     );
   });
 
@@ -457,8 +593,14 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
     const body = formBody(request);
     return submit(
       reply,
-      async () => `/catalogue/sla-policies/${(await catalogue.saveSlaPolicy(ctx(request), slaInput(body), code)).code}?saved=1`,
-      (errors) => slaForm(request, reply, { code: code.toUpperCase(), values: { ...body, code, pauseStates: list(body.pauseStates) }, errors }),
+      async () =>
+        `/catalogue/sla-policies/${(await catalogue.saveSlaPolicy(ctx(request), slaInput(body), code)).code}?saved=1`,
+      (errors) =>
+        slaForm(request, reply, {
+          code: code.toUpperCase(),
+          values: { ...body, code, pauseStates: list(body.pauseStates) },
+          errors,
+        }),
     );
   });
 
@@ -466,7 +608,14 @@ export async function catalogueRoutes(app: FastifyInstance, options: { catalogue
 
   const lineForm = (reply: FastifyReply, values: Body, errors?: FieldErrors) => {
     const { errorList, fields } = formErrors(errors ?? {}, ['code', 'name', 'teams']);
-    return reply.status(errors ? 400 : 200).page('catalogue/views/service-line-form.njk', { title: translate('catalogue.addServiceLine'), values, errorList, fields });
+    return reply
+      .status(errors ? 400 : 200)
+      .page('catalogue/views/service-line-form.njk', {
+        title: translate('catalogue.addServiceLine'),
+        values,
+        errorList,
+        fields,
+      });
   };
 
   app.get('/catalogue/service-lines/new', async (request, reply) => {

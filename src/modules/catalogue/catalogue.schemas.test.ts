@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { formatPounds, parsePence } from './money.js';
-import { formFieldsText, parseFormFieldsText, parseIntervalsText, parseMinutes, parseTariffCsv, validateCalendar, validateFormFields, validateSlaPolicy, validateTariff } from './catalogue.schemas.js';
+import {
+  formFieldsText,
+  parseFormFieldsText,
+  parseIntervalsText,
+  parseMinutes,
+  parseTariffCsv,
+  validateCalendar,
+  validateFormFields,
+  validateSlaPolicy,
+  validateTariff,
+} from './catalogue.schemas.js';
 
 describe('money', () => {
   it.each([
@@ -42,11 +52,31 @@ describe('money', () => {
 
 describe('tariff CSV', () => {
   it('reads rows with their line numbers, quoted fields and a byte order mark', () => {
-    const parsed = parseTariffCsv('\uFEFFoffering,organisation,unit_price,valid_from,valid_to\r\nIT-LAPTOP,,85.00,2026-04-01,\r\n\r\n"IT-FAULT","WDC","1,020.00",2026-04-01,2027-03-31\n');
+    const parsed = parseTariffCsv(
+      '\uFEFFoffering,organisation,unit_price,valid_from,valid_to\r\nIT-LAPTOP,,85.00,2026-04-01,\r\n\r\n"IT-FAULT","WDC","1,020.00",2026-04-01,2027-03-31\n',
+    );
     expect(parsed).toEqual({
       rows: [
-        { line: 2, values: { offering: 'IT-LAPTOP', organisation: '', unit_price: '85.00', valid_from: '2026-04-01', valid_to: '' } },
-        { line: 4, values: { offering: 'IT-FAULT', organisation: 'WDC', unit_price: '1,020.00', valid_from: '2026-04-01', valid_to: '2027-03-31' } },
+        {
+          line: 2,
+          values: {
+            offering: 'IT-LAPTOP',
+            organisation: '',
+            unit_price: '85.00',
+            valid_from: '2026-04-01',
+            valid_to: '',
+          },
+        },
+        {
+          line: 4,
+          values: {
+            offering: 'IT-FAULT',
+            organisation: 'WDC',
+            unit_price: '1,020.00',
+            valid_from: '2026-04-01',
+            valid_to: '2027-03-31',
+          },
+        },
       ],
     });
   });
@@ -61,7 +91,10 @@ describe('tariff CSV', () => {
       unitPrice: 'catalogue.errors.priceNegative',
       validFrom: 'catalogue.errors.dateFormat',
     });
-    expect(validateTariff({ offering: 'x', unitPrice: '2', validFrom: '2026-04-01', validTo: '2026-03-01' }).errors).toEqual({
+    expect(
+      validateTariff({ offering: 'x', unitPrice: '2', validFrom: '2026-04-01', validTo: '2026-03-01' })
+        .errors,
+    ).toEqual({
       validTo: 'catalogue.errors.validToBeforeFrom',
     });
   });
@@ -69,13 +102,26 @@ describe('tariff CSV', () => {
 
 describe('request form fields', () => {
   it('reads the one-line-per-question form and writes it back', () => {
-    const text = 'Employee number | text | required | On your payslip\nKind of change | choice | required | | Hours, Grade\nNotes | long text';
+    const text =
+      'Employee number | text | required | On your payslip\nKind of change | choice | required | | Hours, Grade\nNotes | long text';
     const errors = {};
     const fields = validateFormFields(parseFormFieldsText(text), 'formFields', errors);
     expect(errors).toEqual({});
     expect(fields).toEqual([
-      { key: 'employee_number', label: 'Employee number', type: 'text', required: true, hint: 'On your payslip' },
-      { key: 'kind_of_change', label: 'Kind of change', type: 'choice', required: true, options: ['Hours', 'Grade'] },
+      {
+        key: 'employee_number',
+        label: 'Employee number',
+        type: 'text',
+        required: true,
+        hint: 'On your payslip',
+      },
+      {
+        key: 'kind_of_change',
+        label: 'Kind of change',
+        type: 'choice',
+        required: true,
+        options: ['Hours', 'Grade'],
+      },
       { key: 'notes', label: 'Notes', type: 'long_text', required: false },
     ]);
     expect(validateFormFields(parseFormFieldsText(formFieldsText(fields)), 'f', {})).toEqual(fields);
@@ -94,7 +140,13 @@ describe('request form fields', () => {
 });
 
 describe('calendars', () => {
-  const valid = { code: 'X-CAL', name: 'X', hours: { monday: [['09:00', '17:00']] }, holidays: 'scotland', closures: ['2026-12-24'] };
+  const valid = {
+    code: 'X-CAL',
+    name: 'X',
+    hours: { monday: [['09:00', '17:00']] },
+    holidays: 'scotland',
+    closures: ['2026-12-24'],
+  };
 
   it('accepts a calendar and defaults the zone to Europe/London', () => {
     const { value, errors } = validateCalendar(valid);
@@ -102,14 +154,26 @@ describe('calendars', () => {
     expect(value.timeZone).toBe('Europe/London');
   });
 
-  it('names the kernel\'s code for an unknown zone or a backwards interval', () => {
-    expect(validateCalendar({ ...valid, timeZone: 'Mars/Olympus' })).toMatchObject({ code: 'ERR_INVALID_TIME_ZONE', errors: { timeZone: 'catalogue.errors.timeZoneUnknown' } });
-    expect(validateCalendar({ ...valid, hours: { tuesday: [['17:00', '09:00']] } })).toMatchObject({ code: 'ERR_INVALID_INTERVAL', errors: { 'hours.tuesday': 'catalogue.errors.intervalInvalid' } });
-    expect(validateCalendar({ ...valid, closures: ['2026-13-01'] })).toMatchObject({ code: 'ERR_VALIDATION', errors: { closures: 'catalogue.errors.closuresFormat' } });
+  it("names the kernel's code for an unknown zone or a backwards interval", () => {
+    expect(validateCalendar({ ...valid, timeZone: 'Mars/Olympus' })).toMatchObject({
+      code: 'ERR_INVALID_TIME_ZONE',
+      errors: { timeZone: 'catalogue.errors.timeZoneUnknown' },
+    });
+    expect(validateCalendar({ ...valid, hours: { tuesday: [['17:00', '09:00']] } })).toMatchObject({
+      code: 'ERR_INVALID_INTERVAL',
+      errors: { 'hours.tuesday': 'catalogue.errors.intervalInvalid' },
+    });
+    expect(validateCalendar({ ...valid, closures: ['2026-13-01'] })).toMatchObject({
+      code: 'ERR_VALIDATION',
+      errors: { closures: 'catalogue.errors.closuresFormat' },
+    });
   });
 
   it('reads opening hours as typed', () => {
-    expect(parseIntervalsText('8:30-12:30, 13:15 - 17:00')).toEqual([['08:30', '12:30'], ['13:15', '17:00']]);
+    expect(parseIntervalsText('8:30-12:30, 13:15 - 17:00')).toEqual([
+      ['08:30', '12:30'],
+      ['13:15', '17:00'],
+    ]);
     expect(parseIntervalsText('')).toEqual([]);
     expect(parseIntervalsText('nine to five')).toBeUndefined();
   });
@@ -126,15 +190,39 @@ describe('calendars', () => {
 
 describe('SLA policies', () => {
   const targets = Object.fromEntries(
-    ['critical', 'high', 'medium', 'low'].map((p) => [p, { response: { value: 30, unit: 'working_minutes' }, resolution: { value: 2, unit: 'working_days' } }]),
+    ['critical', 'high', 'medium', 'low'].map((p) => [
+      p,
+      { response: { value: 30, unit: 'working_minutes' }, resolution: { value: 2, unit: 'working_days' } },
+    ]),
   );
   it('accepts targets per priority', () => {
-    expect(validateSlaPolicy({ serviceLine: 'IT', code: 'P', name: 'P', calendar: 'C', warningPercent: 75, pauseStates: ['on_hold'], targets }).errors).toEqual({ code: 'catalogue.errors.codeFormat' });
+    expect(
+      validateSlaPolicy({
+        serviceLine: 'IT',
+        code: 'P',
+        name: 'P',
+        calendar: 'C',
+        warningPercent: 75,
+        pauseStates: ['on_hold'],
+        targets,
+      }).errors,
+    ).toEqual({ code: 'catalogue.errors.codeFormat' });
   });
   it('refuses a resolution shorter than the response, and unknown states', () => {
     const { errors } = validateSlaPolicy({
-      serviceLine: 'IT', code: 'IT-P', name: 'P', calendar: 'C', warningPercent: 100, pauseStates: ['sleeping'],
-      targets: { ...targets, low: { response: { value: 2, unit: 'working_days' }, resolution: { value: 60, unit: 'working_minutes' } } },
+      serviceLine: 'IT',
+      code: 'IT-P',
+      name: 'P',
+      calendar: 'C',
+      warningPercent: 100,
+      pauseStates: ['sleeping'],
+      targets: {
+        ...targets,
+        low: {
+          response: { value: 2, unit: 'working_days' },
+          resolution: { value: 60, unit: 'working_minutes' },
+        },
+      },
     });
     expect(errors).toEqual({
       warningPercent: 'catalogue.errors.warningRange',

@@ -3,11 +3,26 @@ import type { FieldErrors } from '../../platform/errors.js';
 import { parsePence } from './money.js';
 
 export const FIELD_TYPES = ['text', 'long_text', 'number', 'date', 'choice', 'yes_no', 'file'] as const;
-export const UNITS = ['request', 'hour', 'page', 'payslip', 'invoice', 'matter', 'square_metre', 'item', 'day'] as const;
+export const UNITS = [
+  'request',
+  'hour',
+  'page',
+  'payslip',
+  'invoice',
+  'matter',
+  'square_metre',
+  'item',
+  'day',
+] as const;
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export const TARGET_UNITS = ['working_minutes', 'working_days'] as const;
 /** Request states in which an SLA clock may be paused. */
-export const PAUSE_STATES = ['awaiting_requester', 'awaiting_approval', 'awaiting_third_party', 'on_hold'] as const;
+export const PAUSE_STATES = [
+  'awaiting_requester',
+  'awaiting_approval',
+  'awaiting_third_party',
+  'on_hold',
+] as const;
 export const DIVISIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
 export const STATUSES = ['active', 'retired'] as const;
 
@@ -97,7 +112,9 @@ function text(value: unknown): string {
 }
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value)
+    ? (value as T)
+    : undefined;
 }
 
 /** Yes/no from JSON (true/false) or a form ("yes"/"no"). */
@@ -153,7 +170,8 @@ export function validateFormFields(value: unknown, field: string, errors: FieldE
     const required = item.required === undefined ? false : yesNo(item.required);
     const hint = text(item.hint);
     const options = Array.isArray(item.options) ? item.options.map(text).filter(Boolean) : [];
-    if (!label || label.length > 200 || !key || !/^[a-z][a-z0-9_]{0,39}$/.test(key)) errors[field] ??= E('fieldLabel');
+    if (!label || label.length > 200 || !key || !/^[a-z][a-z0-9_]{0,39}$/.test(key))
+      errors[field] ??= E('fieldLabel');
     else if (!type) errors[field] ??= E('fieldType');
     else if (required === undefined) errors[field] ??= E('fieldsInvalid');
     else if (type === 'choice' && options.length < 2) errors[field] ??= E('fieldOptions');
@@ -184,13 +202,23 @@ export function parseFormFieldsText(value: unknown): unknown[] {
     .map((line) => line.trim())
     .filter(Boolean)
     .map((line) => {
-      const [label = '', type = '', required = '', hint = '', options = ''] = line.split('|').map((part) => part.trim());
+      const [label = '', type = '', required = '', hint = '', options = ''] = line
+        .split('|')
+        .map((part) => part.trim());
       return {
         label,
         type: type.toLowerCase().replace(/[\s-]+/g, '_'),
-        required: required.toLowerCase() === 'required' ? true : required === '' || required.toLowerCase() === 'optional' ? false : 'bad',
+        required:
+          required.toLowerCase() === 'required'
+            ? true
+            : required === '' || required.toLowerCase() === 'optional'
+              ? false
+              : 'bad',
         hint,
-        options: options.split(',').map((option) => option.trim()).filter(Boolean),
+        options: options
+          .split(',')
+          .map((option) => option.trim())
+          .filter(Boolean),
       };
     });
 }
@@ -198,11 +226,18 @@ export function parseFormFieldsText(value: unknown): unknown[] {
 /** The inverse of {@link parseFormFieldsText}, to fill the form again. */
 export function formFieldsText(fields: FormField[]): string {
   return fields
-    .map((f) => [f.label, f.type, f.required ? 'required' : 'optional', f.hint ?? '', (f.options ?? []).join(', ')].join(' | ').replace(/( \| )+$/, ''))
+    .map((f) =>
+      [f.label, f.type, f.required ? 'required' : 'optional', f.hint ?? '', (f.options ?? []).join(', ')]
+        .join(' | ')
+        .replace(/( \| )+$/, ''),
+    )
     .join('\n');
 }
 
-export function validateOffering(input: Record<string, unknown>): { value: OfferingInput; errors: FieldErrors } {
+export function validateOffering(input: Record<string, unknown>): {
+  value: OfferingInput;
+  errors: FieldErrors;
+} {
   const errors: FieldErrors = {};
   const serviceLine = text(input.serviceLine).toUpperCase();
   const code = text(input.code).toUpperCase();
@@ -214,8 +249,10 @@ export function validateOffering(input: Record<string, unknown>): { value: Offer
   const status = input.status === undefined || input.status === '' ? 'active' : oneOf(STATUSES, input.status);
   let lgslId: number | null = null;
   const rawLgsl = input.lgslId;
-  if (typeof rawLgsl === 'number' && Number.isInteger(rawLgsl) && rawLgsl > 0 && rawLgsl < 100_000) lgslId = rawLgsl;
-  else if (typeof rawLgsl === 'string' && /^\d{1,5}$/.test(rawLgsl.trim()) && Number(rawLgsl) > 0) lgslId = Number(rawLgsl);
+  if (typeof rawLgsl === 'number' && Number.isInteger(rawLgsl) && rawLgsl > 0 && rawLgsl < 100_000)
+    lgslId = rawLgsl;
+  else if (typeof rawLgsl === 'string' && /^\d{1,5}$/.test(rawLgsl.trim()) && Number(rawLgsl) > 0)
+    lgslId = Number(rawLgsl);
   else if (!(rawLgsl === undefined || rawLgsl === null || rawLgsl === '')) errors.lgslId = E('lgslFormat');
 
   if (!serviceLine) errors.serviceLine = E('serviceLineMissing');
@@ -247,7 +284,10 @@ export function validateOffering(input: Record<string, unknown>): { value: Offer
 }
 
 /** An empty name or description means "as the standard". */
-export function validateVariant(input: Record<string, unknown>): { value: VariantInput; errors: FieldErrors } {
+export function validateVariant(input: Record<string, unknown>): {
+  value: VariantInput;
+  errors: FieldErrors;
+} {
   const errors: FieldErrors = {};
   const name = text(input.name);
   const description = text(input.description);
@@ -258,7 +298,13 @@ export function validateVariant(input: Record<string, unknown>): { value: Varian
   if (hidden === undefined) errors.hidden = E('hiddenMissing');
   const extraFields = validateFormFields(input.extraFields, 'extraFields', errors);
   return {
-    value: { name: name || null, description: description || null, hidden: hidden ?? false, extraFields, slaPolicy: slaPolicy || null },
+    value: {
+      name: name || null,
+      description: description || null,
+      hidden: hidden ?? false,
+      extraFields,
+      slaPolicy: slaPolicy || null,
+    },
     errors,
   };
 }
@@ -282,8 +328,12 @@ export function validateTariff(input: Record<string, unknown>): { value: TariffI
   if ('problem' in price) errors.unitPrice = PRICE_PROBLEMS[price.problem];
   if (!isIsoDate(validFrom)) errors.validFrom = E(validFrom ? 'dateFormat' : 'validFromMissing');
   if (validTo !== null && !isIsoDate(validTo)) errors.validTo = E('dateFormat');
-  else if (validTo !== null && isIsoDate(validFrom) && validTo < validFrom) errors.validTo = E('validToBeforeFrom');
-  return { value: { offering, organisation, pence: 'pence' in price ? price.pence : 0, validFrom, validTo }, errors };
+  else if (validTo !== null && isIsoDate(validFrom) && validTo < validFrom)
+    errors.validTo = E('validToBeforeFrom');
+  return {
+    value: { offering, organisation, pence: 'pence' in price ? price.pence : 0, validFrom, validTo },
+    errors,
+  };
 }
 
 export interface CsvRow {
@@ -292,7 +342,13 @@ export interface CsvRow {
   values: Record<string, string>;
 }
 
-export const TARIFF_CSV_COLUMNS = ['offering', 'organisation', 'unit_price', 'valid_from', 'valid_to'] as const;
+export const TARIFF_CSV_COLUMNS = [
+  'offering',
+  'organisation',
+  'unit_price',
+  'valid_from',
+  'valid_to',
+] as const;
 
 /** Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes and new lines). */
 function csvRecords(csv: string): Array<{ line: number; fields: string[] }> {
@@ -368,7 +424,10 @@ export function validateCalendar(input: Record<string, unknown>): {
   const calendarCode = text(input.code).toUpperCase();
   const name = text(input.name);
   const timeZone = input.timeZone === undefined ? 'Europe/London' : text(input.timeZone);
-  const holidays = input.holidays === null || input.holidays === '' || input.holidays === undefined ? null : oneOf(DIVISIONS, input.holidays);
+  const holidays =
+    input.holidays === null || input.holidays === '' || input.holidays === undefined
+      ? null
+      : oneOf(DIVISIONS, input.holidays);
   const closuresRaw = input.closures === undefined ? [] : input.closures;
   const organisation = text(input.organisation).toUpperCase() || null;
   const codeError = codeProblem(calendarCode, SHORT_CODE);
@@ -376,12 +435,16 @@ export function validateCalendar(input: Record<string, unknown>): {
   const nameError = nameProblem(name);
   if (nameError) errors.name = nameError;
   if (holidays === undefined) errors.holidays = E('holidaysUnknown');
-  const closures = Array.isArray(closuresRaw) ? closuresRaw.map((date) => (typeof date === 'string' ? date.trim() : '')) : [];
-  if (!Array.isArray(closuresRaw) || closures.some((date) => !isIsoDate(date))) errors.closures = E('closuresFormat');
+  const closures = Array.isArray(closuresRaw)
+    ? closuresRaw.map((date) => (typeof date === 'string' ? date.trim() : ''))
+    : [];
+  if (!Array.isArray(closuresRaw) || closures.some((date) => !isIsoDate(date)))
+    errors.closures = E('closuresFormat');
 
   const hours: Hours = {};
   const rawHours = input.hours;
-  if (typeof rawHours !== 'object' || rawHours === null || Array.isArray(rawHours)) errors.hours = E('hoursMissing');
+  if (typeof rawHours !== 'object' || rawHours === null || Array.isArray(rawHours))
+    errors.hours = E('hoursMissing');
   else {
     for (const [day, intervals] of Object.entries(rawHours)) {
       if (!(WEEKDAYS as readonly string[]).includes(day) || !Array.isArray(intervals)) {
@@ -421,11 +484,20 @@ export function validateCalendar(input: Record<string, unknown>): {
     );
   }
   // A problem the kernel found only names the code when it is the only kind of problem.
-  if (Object.keys(errors).some((field) => field !== 'timeZone' && !field.startsWith('hours'))) code = 'ERR_VALIDATION';
+  if (Object.keys(errors).some((field) => field !== 'timeZone' && !field.startsWith('hours')))
+    code = 'ERR_VALIDATION';
   const sortedHours: Hours = {};
-  for (const day of WEEKDAYS) if (hours[day]?.length) sortedHours[day] = hours[day]!.map(([a, b]) => [a, b]);
+  for (const day of WEEKDAYS) if (hours[day]?.length) sortedHours[day] = hours[day].map(([a, b]) => [a, b]);
   return {
-    value: { code: calendarCode, name, timeZone, hours: sortedHours, holidays: holidays ?? null, closures: [...new Set(closures)].sort(), organisation },
+    value: {
+      code: calendarCode,
+      name,
+      timeZone,
+      hours: sortedHours,
+      holidays: holidays ?? null,
+      closures: [...new Set(closures)].sort(),
+      organisation,
+    },
     errors,
     code,
     ...(message ? { message } : {}),
@@ -450,7 +522,8 @@ export function intervalsText(intervals: ReadonlyArray<readonly [string, string]
 
 function validateTarget(value: unknown): Target | undefined {
   const item = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const raw = typeof item.value === 'string' && /^\d+$/.test(item.value.trim()) ? Number(item.value) : item.value;
+  const raw =
+    typeof item.value === 'string' && /^\d+$/.test(item.value.trim()) ? Number(item.value) : item.value;
   const unit = oneOf(TARGET_UNITS, item.unit);
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || !unit) return undefined;
   if (unit === 'working_minutes' ? raw > MAX_MINUTES : raw > 365) return undefined;
@@ -462,33 +535,55 @@ function rank(target: Target): number {
   return target.unit === 'working_minutes' ? target.value : target.value * 100_000;
 }
 
-export function validateSlaPolicy(input: Record<string, unknown>): { value: SlaPolicyInput; errors: FieldErrors } {
+export function validateSlaPolicy(input: Record<string, unknown>): {
+  value: SlaPolicyInput;
+  errors: FieldErrors;
+} {
   const errors: FieldErrors = {};
   const serviceLine = text(input.serviceLine).toUpperCase();
   const code = text(input.code).toUpperCase();
   const name = text(input.name);
   const calendar = text(input.calendar).toUpperCase();
-  const warningRaw = typeof input.warningPercent === 'string' && /^\d+$/.test(input.warningPercent.trim()) ? Number(input.warningPercent) : input.warningPercent;
-  const pauseRaw = input.pauseStates === undefined ? [] : typeof input.pauseStates === 'string' ? [input.pauseStates] : input.pauseStates;
+  const warningRaw =
+    typeof input.warningPercent === 'string' && /^\d+$/.test(input.warningPercent.trim())
+      ? Number(input.warningPercent)
+      : input.warningPercent;
+  const pauseRaw =
+    input.pauseStates === undefined
+      ? []
+      : typeof input.pauseStates === 'string'
+        ? [input.pauseStates]
+        : input.pauseStates;
   if (!serviceLine) errors.serviceLine = E('serviceLineMissing');
   const codeError = codeProblem(code, SHORT_CODE);
   if (codeError) errors.code = codeError;
   const nameError = nameProblem(name);
   if (nameError) errors.name = nameError;
   if (!calendar) errors.calendar = E('calendarMissing');
-  if (typeof warningRaw !== 'number' || !Number.isInteger(warningRaw) || warningRaw < 1 || warningRaw > 99) errors.warningPercent = E('warningRange');
-  const pauseStates = Array.isArray(pauseRaw) ? pauseRaw.map((state) => oneOf(PAUSE_STATES, state)) : [undefined];
+  if (typeof warningRaw !== 'number' || !Number.isInteger(warningRaw) || warningRaw < 1 || warningRaw > 99)
+    errors.warningPercent = E('warningRange');
+  const pauseStates = Array.isArray(pauseRaw)
+    ? pauseRaw.map((state) => oneOf(PAUSE_STATES, state))
+    : [undefined];
   if (pauseStates.some((state) => state === undefined)) errors.pauseStates = E('pauseStateUnknown');
-  const targetsRaw = (typeof input.targets === 'object' && input.targets !== null ? input.targets : {}) as Record<string, unknown>;
+  const targetsRaw = (
+    typeof input.targets === 'object' && input.targets !== null ? input.targets : {}
+  ) as Record<string, unknown>;
   const targets = {} as Targets;
   for (const priority of PRIORITIES) {
-    const pair = (typeof targetsRaw[priority] === 'object' && targetsRaw[priority] !== null ? targetsRaw[priority] : {}) as Record<string, unknown>;
+    const pair = (
+      typeof targetsRaw[priority] === 'object' && targetsRaw[priority] !== null ? targetsRaw[priority] : {}
+    ) as Record<string, unknown>;
     const response = validateTarget(pair.response);
     const resolution = validateTarget(pair.resolution);
     if (!response) errors[`targets.${priority}.response`] = E('targetInvalid');
     if (!resolution) errors[`targets.${priority}.resolution`] = E('targetInvalid');
-    if (response && resolution && rank(resolution) < rank(response)) errors[`targets.${priority}.resolution`] = E('resolutionBeforeResponse');
-    targets[priority] = { response: response ?? { value: 1, unit: 'working_minutes' }, resolution: resolution ?? { value: 1, unit: 'working_minutes' } };
+    if (response && resolution && rank(resolution) < rank(response))
+      errors[`targets.${priority}.resolution`] = E('resolutionBeforeResponse');
+    targets[priority] = {
+      response: response ?? { value: 1, unit: 'working_minutes' },
+      resolution: resolution ?? { value: 1, unit: 'working_minutes' },
+    };
   }
   return {
     value: {
@@ -512,7 +607,11 @@ export function parseMinutes(value: unknown): number | undefined {
 
 /** An ISO 8601 instant with a zone or offset ("2026-03-27T16:00:00Z"); a bare local time is ambiguous. */
 export function parseInstant(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+  )
+    return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -1,6 +1,12 @@
 import { hasRole, scopeOf, type Principal } from '../../platform/auth/index.js';
 import { inScope, type Database, type Tx } from '../../platform/db/index.js';
-import { DomainError, forbidden, notFound, validationFailed, type FieldErrors } from '../../platform/errors.js';
+import {
+  DomainError,
+  forbidden,
+  notFound,
+  validationFailed,
+  type FieldErrors,
+} from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
 import {
   catalogueRepository as repo,
@@ -29,7 +35,12 @@ export interface Context {
 
 /** Today's date where the services are run. */
 export function londonToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 /** What the caller may see and change in the catalogue, worked out once per unit of work. */
@@ -48,11 +59,25 @@ export async function accessOf(tx: Tx, principal: Principal, today = londonToday
   const orgId = principal.org.orgId;
   if (principal.org.role === 'host') {
     const lines = (await repo.serviceLines(tx)).filter((line) => line.orgId === orgId);
-    const managed = hasRole(principal, 'service_manager') ? await repo.managedLineIds(tx, principal.userId, orgId) : [];
-    return { orgId, hostOrgId: orgId, isHost: true, lineIds: lines.map((line) => line.id), managedLineIds: managed };
+    const managed = hasRole(principal, 'service_manager')
+      ? await repo.managedLineIds(tx, principal.userId, orgId)
+      : [];
+    return {
+      orgId,
+      hostOrgId: orgId,
+      isHost: true,
+      lineIds: lines.map((line) => line.id),
+      managedLineIds: managed,
+    };
   }
   const taken = await repo.linesTaken(tx, orgId, today);
-  return { orgId, hostOrgId: taken[0]?.hostOrgId ?? null, isHost: false, lineIds: [...new Set(taken.map((t) => t.serviceLineId))], managedLineIds: [] };
+  return {
+    orgId,
+    hostOrgId: taken[0]?.hostOrgId ?? null,
+    isHost: false,
+    lineIds: [...new Set(taken.map((t) => t.serviceLineId))],
+    managedLineIds: [],
+  };
 }
 
 export interface Price {
@@ -93,10 +118,24 @@ export function lgslUri(id: number | null): string | null {
 }
 
 function priceOf(tariff: Tariff | undefined, source: Price['source']): Price | null {
-  return tariff ? { pence: tariff.pence, unitPrice: formatPounds(tariff.pence), validFrom: tariff.validFrom, validTo: tariff.validTo, source } : null;
+  return tariff
+    ? {
+        pence: tariff.pence,
+        unitPrice: formatPounds(tariff.pence),
+        validFrom: tariff.validFrom,
+        validTo: tariff.validTo,
+        source,
+      }
+    : null;
 }
 
-function resolve(offering: Offering, variant: Variant | undefined, standard: Tariff | undefined, own: Tariff | undefined, policies: Map<string, SlaPolicy>): ResolvedOffering {
+function resolve(
+  offering: Offering,
+  variant: Variant | undefined,
+  standard: Tariff | undefined,
+  own: Tariff | undefined,
+  policies: Map<string, SlaPolicy>,
+): ResolvedOffering {
   const policyId = variant?.slaPolicyId ?? offering.slaPolicyId;
   return {
     code: offering.code,
@@ -116,20 +155,40 @@ function resolve(offering: Offering, variant: Variant | undefined, standard: Tar
 }
 
 /** Exactly what a partner's variant changes from the standard offering (including its own price today). */
-export function differences(offering: Offering, variant: Variant | undefined, standard: Tariff | undefined, own: Tariff | undefined, policies: Map<string, SlaPolicy>): Difference[] {
+export function differences(
+  offering: Offering,
+  variant: Variant | undefined,
+  standard: Tariff | undefined,
+  own: Tariff | undefined,
+  policies: Map<string, SlaPolicy>,
+): Difference[] {
   const list: Difference[] = [];
-  if (variant?.name != null && variant.name !== offering.name) list.push({ field: 'name', standard: offering.name, variant: variant.name });
+  if (variant?.name != null && variant.name !== offering.name)
+    list.push({ field: 'name', standard: offering.name, variant: variant.name });
   if (variant?.description != null && variant.description !== offering.description) {
     list.push({ field: 'description', standard: offering.description, variant: variant.description });
   }
   if (variant?.hidden) list.push({ field: 'hidden', standard: 'visible', variant: 'hidden' });
   if (variant && variant.extraFields.length > 0) {
-    list.push({ field: 'extraFields', standard: '', variant: variant.extraFields.map((f) => f.label).join(', ') });
+    list.push({
+      field: 'extraFields',
+      standard: '',
+      variant: variant.extraFields.map((f) => f.label).join(', '),
+    });
   }
   if (variant?.slaPolicyId && variant.slaPolicyId !== offering.slaPolicyId) {
-    list.push({ field: 'slaPolicy', standard: policies.get(offering.slaPolicyId)?.code ?? '', variant: policies.get(variant.slaPolicyId)?.code ?? '' });
+    list.push({
+      field: 'slaPolicy',
+      standard: policies.get(offering.slaPolicyId)?.code ?? '',
+      variant: policies.get(variant.slaPolicyId)?.code ?? '',
+    });
   }
-  if (own) list.push({ field: 'price', standard: standard ? formatPounds(standard.pence) : '', variant: formatPounds(own.pence) });
+  if (own)
+    list.push({
+      field: 'price',
+      standard: standard ? formatPounds(standard.pence) : '',
+      variant: formatPounds(own.pence),
+    });
   return list;
 }
 
@@ -149,7 +208,13 @@ function offeringSnapshot(offering: Offering, policyCode: string) {
 }
 
 function variantSnapshot(variant: Variant, policyCode: string | null) {
-  return { name: variant.name, description: variant.description, hidden: variant.hidden, extraFields: variant.extraFields, slaPolicy: policyCode };
+  return {
+    name: variant.name,
+    description: variant.description,
+    hidden: variant.hidden,
+    extraFields: variant.extraFields,
+    slaPolicy: policyCode,
+  };
 }
 
 function tariffKey(offeringId: string, orgId: string) {
@@ -157,7 +222,9 @@ function tariffKey(offeringId: string, orgId: string) {
 }
 
 const codeTaken = (what: string, code: string) =>
-  new DomainError('ERR_CATALOGUE_CODE_TAKEN', `${what} with code ${code} already exists`, { fields: { code: 'catalogue.errors.codeTaken' } });
+  new DomainError('ERR_CATALOGUE_CODE_TAKEN', `${what} with code ${code} already exists`, {
+    fields: { code: 'catalogue.errors.codeTaken' },
+  });
 
 function isOverlapViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23P01';
@@ -180,22 +247,31 @@ export function catalogueService(db: Database) {
     inScope(db, scopeOf(ctx.principal), async (tx) => work(tx, await accessOf(tx, ctx.principal)));
 
   /** The line, when the caller keeps it; otherwise "forbidden" (seen but not theirs) or "not found". */
-  const managedLine = async (tx: Tx, access: Access, code: string, field = 'serviceLine'): Promise<ServiceLine> => {
+  const managedLine = async (
+    tx: Tx,
+    access: Access,
+    code: string,
+    field = 'serviceLine',
+  ): Promise<ServiceLine> => {
     const line = await repo.serviceLineByCode(tx, code);
-    if (!line || !access.lineIds.includes(line.id)) throw validationFailed({ [field]: 'catalogue.errors.serviceLineUnknown' });
+    if (!line || !access.lineIds.includes(line.id))
+      throw validationFailed({ [field]: 'catalogue.errors.serviceLineUnknown' });
     if (!access.managedLineIds.includes(line.id)) throw notYours(access);
     return line;
   };
 
   /** A service manager of other lines is told they may not; anyone else finds nothing there. */
   const notYours = (access: Access) =>
-    access.managedLineIds.length ? forbidden('Only service managers of that line change its catalogue') : notFound();
+    access.managedLineIds.length
+      ? forbidden('Only service managers of that line change its catalogue')
+      : notFound();
 
   const requireManager = (access: Access) => {
     if (access.managedLineIds.length === 0) throw notFound();
   };
 
-  const policyMap = async (tx: Tx, lineIds: readonly string[]) => new Map((await repo.slaPolicies(tx, { lineIds })).map((p) => [p.id, p]));
+  const policyMap = async (tx: Tx, lineIds: readonly string[]) =>
+    new Map((await repo.slaPolicies(tx, { lineIds })).map((p) => [p.id, p]));
 
   /** The offering in a line the caller keeps. */
   const managedOffering = async (tx: Tx, access: Access, code: string): Promise<Offering> => {
@@ -206,9 +282,16 @@ export function catalogueService(db: Database) {
   };
 
   /** An SLA policy the offering (or a partner's variant of it) may use: one of the same line, the standard's or that partner's. */
-  const usablePolicy = async (tx: Tx, code: string, lineId: string, ownerIds: string[], field: string): Promise<SlaPolicy> => {
+  const usablePolicy = async (
+    tx: Tx,
+    code: string,
+    lineId: string,
+    ownerIds: string[],
+    field: string,
+  ): Promise<SlaPolicy> => {
     const policy = await repo.slaPolicyByCode(tx, code);
-    if (!policy || policy.serviceLineId !== lineId || !ownerIds.includes(policy.orgId)) throw validationFailed({ [field]: 'catalogue.errors.slaPolicyUnknown' });
+    if (!policy || policy.serviceLineId !== lineId || !ownerIds.includes(policy.orgId))
+      throw validationFailed({ [field]: 'catalogue.errors.slaPolicyUnknown' });
     return policy;
   };
 
@@ -218,9 +301,23 @@ export function catalogueService(db: Database) {
     if (code) offerings = offerings.filter((o) => o.code === code);
     const ids = offerings.map((o) => o.id);
     const owners = access.hostOrgId ? [access.hostOrgId, access.orgId] : [access.orgId];
-    const variants = access.isHost ? new Map<string, Variant>() : new Map((await repo.variants(tx, { offeringIds: ids, orgIds: [access.orgId] })).map((v) => [v.offeringId, v]));
-    const prices = new Map((await repo.tariffs(tx, { offeringIds: ids, orgIds: owners, on: today })).map((t) => [tariffKey(t.offeringId, t.orgId), t]));
-    const policies = new Map((await repo.slaPolicies(tx, { lineIds: access.lineIds, orgIds: owners })).map((p) => [p.id, p]));
+    const variants = access.isHost
+      ? new Map<string, Variant>()
+      : new Map(
+          (await repo.variants(tx, { offeringIds: ids, orgIds: [access.orgId] })).map((v) => [
+            v.offeringId,
+            v,
+          ]),
+        );
+    const prices = new Map(
+      (await repo.tariffs(tx, { offeringIds: ids, orgIds: owners, on: today })).map((t) => [
+        tariffKey(t.offeringId, t.orgId),
+        t,
+      ]),
+    );
+    const policies = new Map(
+      (await repo.slaPolicies(tx, { lineIds: access.lineIds, orgIds: owners })).map((p) => [p.id, p]),
+    );
     return offerings
       .filter((o) => !variants.get(o.id)?.hidden)
       .map((o) =>
@@ -234,27 +331,44 @@ export function catalogueService(db: Database) {
       );
   };
 
-  const addOneTariff = async (tx: Tx, ctx: Context, access: Access, input: TariffInput, partners: PartnerLookup): Promise<Tariff> => {
+  const addOneTariff = async (
+    tx: Tx,
+    ctx: Context,
+    access: Access,
+    input: TariffInput,
+    partners: PartnerLookup,
+  ): Promise<Tariff> => {
     const offering = await repo.offeringByCode(tx, input.offering);
     if (!offering || !access.lineIds.includes(offering.serviceLineId)) {
-      throw new DomainError('ERR_UNKNOWN_OFFERING', `No offering has the code ${input.offering}`, { fields: { offering: 'catalogue.errors.offeringUnknown' } });
+      throw new DomainError('ERR_UNKNOWN_OFFERING', `No offering has the code ${input.offering}`, {
+        fields: { offering: 'catalogue.errors.offeringUnknown' },
+      });
     }
-    if (!access.managedLineIds.includes(offering.serviceLineId)) throw forbidden('Only service managers of that line change its prices');
+    if (!access.managedLineIds.includes(offering.serviceLineId))
+      throw forbidden('Only service managers of that line change its prices');
     let orgId = offering.hostOrgId;
     if (input.organisation !== null) {
       const partnerId = await partners(offering.hostOrgId, offering.serviceLineId, input.organisation);
       if (!partnerId) {
-        throw new DomainError('ERR_UNKNOWN_ORGANISATION', `No partner taking this service has the code ${input.organisation}`, {
-          fields: { organisation: 'catalogue.errors.organisationUnknown' },
-        });
+        throw new DomainError(
+          'ERR_UNKNOWN_ORGANISATION',
+          `No partner taking this service has the code ${input.organisation}`,
+          {
+            fields: { organisation: 'catalogue.errors.organisationUnknown' },
+          },
+        );
       }
       orgId = partnerId;
     }
     const clash = await repo.overlappingTariffs(tx, offering.id, orgId, input.validFrom, input.validTo);
     if (clash.length) {
-      throw new DomainError('ERR_TARIFF_OVERLAP', `Those dates overlap the price in force from ${clash[0]!.validFrom}${clash[0]!.validTo ? ` to ${clash[0]!.validTo}` : ''}`, {
-        fields: { validFrom: 'catalogue.errors.tariffOverlap' },
-      });
+      throw new DomainError(
+        'ERR_TARIFF_OVERLAP',
+        `Those dates overlap the price in force from ${clash[0]!.validFrom}${clash[0]!.validTo ? ` to ${clash[0]!.validTo}` : ''}`,
+        {
+          fields: { validFrom: 'catalogue.errors.tariffOverlap' },
+        },
+      );
     }
     let tariff: Tariff;
     try {
@@ -270,7 +384,9 @@ export function catalogueService(db: Database) {
       });
     } catch (error) {
       if (isOverlapViolation(error)) {
-        throw new DomainError('ERR_TARIFF_OVERLAP', 'Those dates overlap another price', { fields: { validFrom: 'catalogue.errors.tariffOverlap' } });
+        throw new DomainError('ERR_TARIFF_OVERLAP', 'Those dates overlap another price', {
+          fields: { validFrom: 'catalogue.errors.tariffOverlap' },
+        });
       }
       throw error;
     }
@@ -280,7 +396,13 @@ export function catalogueService(db: Database) {
       action: 'tariff.add',
       entityType: 'tariff',
       entityId: tariff.id,
-      after: { offering: offering.code, organisation: input.organisation, unitPrice: formatPounds(input.pence), validFrom: input.validFrom, validTo: input.validTo },
+      after: {
+        offering: offering.code,
+        organisation: input.organisation,
+        unitPrice: formatPounds(input.pence),
+        validFrom: input.validFrom,
+        validTo: input.validTo,
+      },
       requestId: ctx.requestId ?? null,
     });
     return tariff;
@@ -290,7 +412,11 @@ export function catalogueService(db: Database) {
   const partnerCodes = (tx: Tx): PartnerLookup => {
     const byLine = new Map<string, Promise<Map<string, string>>>();
     return async (hostOrgId, lineId, code) => {
-      if (!byLine.has(lineId)) byLine.set(lineId, repo.partnersOf(tx, hostOrgId, [lineId]).then((list) => new Map(list.map((p) => [p.code, p.id]))));
+      if (!byLine.has(lineId))
+        byLine.set(
+          lineId,
+          repo.partnersOf(tx, hostOrgId, [lineId]).then((list) => new Map(list.map((p) => [p.code, p.id]))),
+        );
       return (await byLine.get(lineId)!).get(code);
     };
   };
@@ -307,10 +433,14 @@ export function catalogueService(db: Database) {
       return found;
     },
 
-    async serviceLines(ctx: Context): Promise<Array<ServiceLine & { managed: boolean; offerings: Offering[] }>> {
+    async serviceLines(
+      ctx: Context,
+    ): Promise<Array<ServiceLine & { managed: boolean; offerings: Offering[] }>> {
       return unit(ctx, async (tx, access) => {
         const lines = await repo.serviceLines(tx, access.lineIds);
-        const offerings = await repo.offerings(tx, access.lineIds, { activeOnly: !access.managedLineIds.length });
+        const offerings = await repo.offerings(tx, access.lineIds, {
+          activeOnly: !access.managedLineIds.length,
+        });
         return lines.map((line) => ({
           ...line,
           managed: access.managedLineIds.includes(line.id),
@@ -326,27 +456,51 @@ export function catalogueService(db: Database) {
     },
 
     async addServiceLine(ctx: Context, input: Record<string, unknown>): Promise<ServiceLine> {
-      if (ctx.principal.org.role !== 'host' || !hasRole(ctx.principal, 'service_manager')) throw forbidden('Only service managers of the host add service lines');
+      if (ctx.principal.org.role !== 'host' || !hasRole(ctx.principal, 'service_manager'))
+        throw forbidden('Only service managers of the host add service lines');
       const errors: FieldErrors = {};
       const code = typeof input.code === 'string' ? input.code.trim().toUpperCase() : '';
       const name = typeof input.name === 'string' ? input.name.trim() : '';
-      const teams = (Array.isArray(input.teams) ? input.teams : typeof input.teams === 'string' ? input.teams.split(/\r?\n/) : [])
+      const teams = (
+        Array.isArray(input.teams)
+          ? input.teams
+          : typeof input.teams === 'string'
+            ? input.teams.split(/\r?\n/)
+            : []
+      )
         .map((team) => (typeof team === 'string' ? team.trim() : ''))
         .filter(Boolean);
-      if (!/^[A-Z][A-Z0-9-]{1,15}$/.test(code)) errors.code = code ? 'catalogue.errors.codeFormat' : 'catalogue.errors.codeMissing';
-      if (!name || name.length > 200) errors.name = name ? 'catalogue.errors.nameTooLong' : 'catalogue.errors.nameMissing';
-      if (teams.some((team) => team.length > 200) || new Set(teams).size !== teams.length) errors.teams = 'catalogue.errors.teamsInvalid';
+      if (!/^[A-Z][A-Z0-9-]{1,15}$/.test(code))
+        errors.code = code ? 'catalogue.errors.codeFormat' : 'catalogue.errors.codeMissing';
+      if (!name || name.length > 200)
+        errors.name = name ? 'catalogue.errors.nameTooLong' : 'catalogue.errors.nameMissing';
+      if (teams.some((team) => team.length > 200) || new Set(teams).size !== teams.length)
+        errors.teams = 'catalogue.errors.teamsInvalid';
       if (Object.keys(errors).length) throw validationFailed(errors);
       return inScope(db, scopeOf(ctx.principal), async (tx) => {
         if (await repo.serviceLineByCode(tx, code)) throw codeTaken('A service line', code);
         let id: string;
         try {
-          id = await repo.insertServiceLine(tx, { orgId: ctx.principal.org.orgId, code, name, managerUserIds: [ctx.principal.userId], teams });
+          id = await repo.insertServiceLine(tx, {
+            orgId: ctx.principal.org.orgId,
+            code,
+            name,
+            managerUserIds: [ctx.principal.userId],
+            teams,
+          });
         } catch (error) {
           if (isUniqueViolation(error)) throw codeTaken('A service line', code);
           throw error;
         }
-        await recordAudit(tx, { actorUserId: ctx.principal.userId, orgId: ctx.principal.org.orgId, action: 'service-line.add', entityType: 'service_line', entityId: id, after: { code, name, teams }, requestId: ctx.requestId ?? null });
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: ctx.principal.org.orgId,
+          action: 'service-line.add',
+          entityType: 'service_line',
+          entityId: id,
+          after: { code, name, teams },
+          requestId: ctx.requestId ?? null,
+        });
         return (await repo.serviceLines(tx, [id]))[0]!;
       });
     },
@@ -359,9 +513,14 @@ export function catalogueService(db: Database) {
         const offering = await managedOffering(tx, access, code);
         const today = londonToday();
         const partners = await repo.partnersOf(tx, offering.hostOrgId, [offering.serviceLineId]);
-        const variants = new Map((await repo.variants(tx, { offeringIds: [offering.id] })).map((v) => [v.orgId, v]));
+        const variants = new Map(
+          (await repo.variants(tx, { offeringIds: [offering.id] })).map((v) => [v.orgId, v]),
+        );
         const tariffs = await repo.tariffs(tx, { offeringIds: [offering.id] });
-        const inForce = (orgId: string) => tariffs.find((t) => t.orgId === orgId && t.validFrom <= today && (t.validTo === null || t.validTo >= today));
+        const inForce = (orgId: string) =>
+          tariffs.find(
+            (t) => t.orgId === orgId && t.validFrom <= today && (t.validTo === null || t.validTo >= today),
+          );
         const policies = await policyMap(tx, [offering.serviceLineId]);
         const standardPrice = inForce(offering.hostOrgId);
         return {
@@ -379,7 +538,11 @@ export function catalogueService(db: Database) {
               resolved: resolve(offering, variant, standardPrice, own, policies),
             };
           }),
-          tariffs: tariffs.map((t) => ({ ...t, unitPrice: formatPounds(t.pence), organisation: partners.find((p) => p.id === t.orgId) ?? null })),
+          tariffs: tariffs.map((t) => ({
+            ...t,
+            unitPrice: formatPounds(t.pence),
+            organisation: partners.find((p) => p.id === t.orgId) ?? null,
+          })),
           history: await repo.history(tx, 'offering', offering.id),
           policies: [...policies.values()].filter((p) => p.orgId === offering.hostOrgId),
         };
@@ -396,10 +559,18 @@ export function catalogueService(db: Database) {
         const variants = await repo.variants(tx, { offeringIds: ids });
         const tariffs = await repo.tariffs(tx, { offeringIds: ids, on: today });
         const policies = await policyMap(tx, access.managedLineIds);
-        const partners = access.hostOrgId ? await repo.partnersOf(tx, access.hostOrgId, access.managedLineIds) : [];
-        const rows: Array<{ offering: Offering; partner: { id: string; code: string; name: string }; differences: Difference[] }> = [];
+        const partners = access.hostOrgId
+          ? await repo.partnersOf(tx, access.hostOrgId, access.managedLineIds)
+          : [];
+        const rows: Array<{
+          offering: Offering;
+          partner: { id: string; code: string; name: string };
+          differences: Difference[];
+        }> = [];
         for (const offering of offerings) {
-          const standard = tariffs.find((t) => t.offeringId === offering.id && t.orgId === offering.hostOrgId);
+          const standard = tariffs.find(
+            (t) => t.offeringId === offering.id && t.orgId === offering.hostOrgId,
+          );
           for (const partner of partners) {
             const variant = variants.find((v) => v.offeringId === offering.id && v.orgId === partner.id);
             const own = tariffs.find((t) => t.offeringId === offering.id && t.orgId === partner.id);
@@ -408,7 +579,10 @@ export function catalogueService(db: Database) {
           }
         }
         const byPartner = partners
-          .map((partner) => ({ ...partner, offerings: rows.filter((row) => row.partner.id === partner.id).length }))
+          .map((partner) => ({
+            ...partner,
+            offerings: rows.filter((row) => row.partner.id === partner.id).length,
+          }))
           .filter((partner) => partner.offerings > 0);
         return { rows, byPartner, offeringCount: offerings.length };
       });
@@ -419,7 +593,9 @@ export function catalogueService(db: Database) {
         requireManager(access);
         return {
           lines: await repo.serviceLines(tx, access.managedLineIds),
-          policies: (await repo.slaPolicies(tx, { lineIds: access.managedLineIds })).filter((p) => p.orgId === p.hostOrgId),
+          policies: (await repo.slaPolicies(tx, { lineIds: access.managedLineIds })).filter(
+            (p) => p.orgId === p.hostOrgId,
+          ),
         };
       });
     },
@@ -434,8 +610,25 @@ export function catalogueService(db: Database) {
         if (await repo.codeTaken(tx, 'offerings', value.code)) throw codeTaken('An offering', value.code);
         const offering = await repo.insertOffering(tx, line.orgId, line.id, policy.id, value);
         const snapshot = offeringSnapshot(offering, policy.code);
-        await repo.recordHistory(tx, { orgId: line.orgId, hostOrgId: line.orgId, serviceLineId: line.id, entityType: 'offering', entityId: offering.id, version: offering.version, snapshot, changedBy: ctx.principal.userId });
-        await recordAudit(tx, { actorUserId: ctx.principal.userId, orgId: line.orgId, action: 'offering.add', entityType: 'offering', entityId: offering.id, after: snapshot, requestId: ctx.requestId ?? null });
+        await repo.recordHistory(tx, {
+          orgId: line.orgId,
+          hostOrgId: line.orgId,
+          serviceLineId: line.id,
+          entityType: 'offering',
+          entityId: offering.id,
+          version: offering.version,
+          snapshot,
+          changedBy: ctx.principal.userId,
+        });
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: line.orgId,
+          action: 'offering.add',
+          entityType: 'offering',
+          entityId: offering.id,
+          after: snapshot,
+          requestId: ctx.requestId ?? null,
+        });
         return offering;
       });
     },
@@ -451,7 +644,16 @@ export function catalogueService(db: Database) {
         await repo.updateOffering(tx, before.id, line.id, policy.id, value);
         const after = (await repo.offeringByCode(tx, before.code))!;
         const snapshot = offeringSnapshot(after, policy.code);
-        await repo.recordHistory(tx, { orgId: line.orgId, hostOrgId: line.orgId, serviceLineId: line.id, entityType: 'offering', entityId: after.id, version: after.version, snapshot, changedBy: ctx.principal.userId });
+        await repo.recordHistory(tx, {
+          orgId: line.orgId,
+          hostOrgId: line.orgId,
+          serviceLineId: line.id,
+          entityType: 'offering',
+          entityId: after.id,
+          version: after.version,
+          snapshot,
+          changedBy: ctx.principal.userId,
+        });
         await recordAudit(tx, {
           actorUserId: ctx.principal.userId,
           orgId: line.orgId,
@@ -471,12 +673,21 @@ export function catalogueService(db: Database) {
     async variantFor(ctx: Context, code: string, partnerCode: string) {
       return unit(ctx, async (tx, access) => {
         const offering = await managedOffering(tx, access, code);
-        const partner = (await repo.partnersOf(tx, offering.hostOrgId, [offering.serviceLineId])).find((p) => p.code === partnerCode.toUpperCase());
+        const partner = (await repo.partnersOf(tx, offering.hostOrgId, [offering.serviceLineId])).find(
+          (p) => p.code === partnerCode.toUpperCase(),
+        );
         if (!partner) throw notFound('That partner');
         const [variant] = await repo.variants(tx, { offeringIds: [offering.id], orgIds: [partner.id] });
-        const policies = (await repo.slaPolicies(tx, { lineIds: [offering.serviceLineId], orgIds: [offering.hostOrgId, partner.id] }));
+        const policies = await repo.slaPolicies(tx, {
+          lineIds: [offering.serviceLineId],
+          orgIds: [offering.hostOrgId, partner.id],
+        });
         const today = londonToday();
-        const prices = await repo.tariffs(tx, { offeringIds: [offering.id], orgIds: [offering.hostOrgId, partner.id], on: today });
+        const prices = await repo.tariffs(tx, {
+          offeringIds: [offering.id],
+          orgIds: [offering.hostOrgId, partner.id],
+          on: today,
+        });
         const map = new Map(policies.map((p) => [p.id, p]));
         const standard = prices.find((t) => t.orgId === offering.hostOrgId);
         const own = prices.find((t) => t.orgId === partner.id);
@@ -493,22 +704,52 @@ export function catalogueService(db: Database) {
       });
     },
 
-    async saveVariant(ctx: Context, code: string, partnerCode: string, input: Record<string, unknown>): Promise<Variant> {
+    async saveVariant(
+      ctx: Context,
+      code: string,
+      partnerCode: string,
+      input: Record<string, unknown>,
+    ): Promise<Variant> {
       const { value, errors } = validateVariant(input);
       if (Object.keys(errors).length) throw validationFailed(errors);
       return unit(ctx, async (tx, access) => {
         const offering = await managedOffering(tx, access, code);
-        const partner = (await repo.partnersOf(tx, offering.hostOrgId, [offering.serviceLineId])).find((p) => p.code === partnerCode.toUpperCase());
+        const partner = (await repo.partnersOf(tx, offering.hostOrgId, [offering.serviceLineId])).find(
+          (p) => p.code === partnerCode.toUpperCase(),
+        );
         if (!partner) {
-          throw new DomainError('ERR_UNKNOWN_ORGANISATION', `No partner taking this service has the code ${partnerCode}`, { fields: { organisation: 'catalogue.errors.organisationUnknown' } });
+          throw new DomainError(
+            'ERR_UNKNOWN_ORGANISATION',
+            `No partner taking this service has the code ${partnerCode}`,
+            { fields: { organisation: 'catalogue.errors.organisationUnknown' } },
+          );
         }
-        const policy = value.slaPolicy ? await usablePolicy(tx, value.slaPolicy, offering.serviceLineId, [offering.hostOrgId, partner.id], 'slaPolicy') : null;
-        const clash = [...offering.formFields.map((f) => f.key)].find((key) => value.extraFields.some((f) => f.key === key));
+        const policy = value.slaPolicy
+          ? await usablePolicy(
+              tx,
+              value.slaPolicy,
+              offering.serviceLineId,
+              [offering.hostOrgId, partner.id],
+              'slaPolicy',
+            )
+          : null;
+        const clash = [...offering.formFields.map((f) => f.key)].find((key) =>
+          value.extraFields.some((f) => f.key === key),
+        );
         if (clash) throw validationFailed({ extraFields: 'catalogue.errors.fieldDuplicate' });
         const [before] = await repo.variants(tx, { offeringIds: [offering.id], orgIds: [partner.id] });
         const variant = await repo.saveVariant(tx, offering, partner.id, value, policy?.id ?? null);
         const snapshot = { partner: partner.code, ...variantSnapshot(variant, policy?.code ?? null) };
-        await repo.recordHistory(tx, { orgId: partner.id, hostOrgId: offering.hostOrgId, serviceLineId: offering.serviceLineId, entityType: 'variant', entityId: variant.id, version: variant.version, snapshot, changedBy: ctx.principal.userId });
+        await repo.recordHistory(tx, {
+          orgId: partner.id,
+          hostOrgId: offering.hostOrgId,
+          serviceLineId: offering.serviceLineId,
+          entityType: 'variant',
+          entityId: variant.id,
+          version: variant.version,
+          snapshot,
+          changedBy: ctx.principal.userId,
+        });
         await recordAudit(tx, {
           actorUserId: ctx.principal.userId,
           orgId: offering.hostOrgId,
@@ -532,7 +773,11 @@ export function catalogueService(db: Database) {
         const partners = access.hostOrgId ? await repo.partnersOf(tx, access.hostOrgId) : [];
         const names = new Map(partners.map((p) => [p.id, p]));
         const tariffs = await repo.tariffs(tx, { offeringIds: offerings.map((o) => o.id) });
-        return tariffs.map((t) => ({ ...t, unitPrice: formatPounds(t.pence), organisation: names.get(t.orgId) ?? null }));
+        return tariffs.map((t) => ({
+          ...t,
+          unitPrice: formatPounds(t.pence),
+          organisation: names.get(t.orgId) ?? null,
+        }));
       });
     },
 
@@ -552,12 +797,29 @@ export function catalogueService(db: Database) {
         requireManager(access);
         const tariff = await repo.tariffById(tx, id);
         const offering = tariff && (await repo.offeringByCode(tx, tariff.offeringCode));
-        if (!tariff || !offering || !access.managedLineIds.includes(offering.serviceLineId)) throw notFound('That price');
-        if (typeof validTo !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(validTo) || Number.isNaN(Date.parse(validTo))) throw validationFailed({ validTo: 'catalogue.errors.dateFormat' });
-        if (validTo < tariff.validFrom) throw validationFailed({ validTo: 'catalogue.errors.validToBeforeFrom' });
-        if (tariff.validTo !== null && validTo > tariff.validTo) throw validationFailed({ validTo: 'catalogue.errors.endLater' });
+        if (!tariff || !offering || !access.managedLineIds.includes(offering.serviceLineId))
+          throw notFound('That price');
+        if (
+          typeof validTo !== 'string' ||
+          !/^\d{4}-\d{2}-\d{2}$/.test(validTo) ||
+          Number.isNaN(Date.parse(validTo))
+        )
+          throw validationFailed({ validTo: 'catalogue.errors.dateFormat' });
+        if (validTo < tariff.validFrom)
+          throw validationFailed({ validTo: 'catalogue.errors.validToBeforeFrom' });
+        if (tariff.validTo !== null && validTo > tariff.validTo)
+          throw validationFailed({ validTo: 'catalogue.errors.endLater' });
         const after = await repo.endTariff(tx, id, validTo);
-        await recordAudit(tx, { actorUserId: ctx.principal.userId, orgId: offering.hostOrgId, action: 'tariff.end', entityType: 'tariff', entityId: id, before: { validTo: tariff.validTo }, after: { validTo }, requestId: ctx.requestId ?? null });
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: offering.hostOrgId,
+          action: 'tariff.end',
+          entityType: 'tariff',
+          entityId: id,
+          before: { validTo: tariff.validTo },
+          after: { validTo },
+          requestId: ctx.requestId ?? null,
+        });
         return after;
       });
     },
@@ -566,9 +828,17 @@ export function catalogueService(db: Database) {
      * Applies every row of a tariff CSV, or none: any wrong row (bad value, unknown code, overlapping
      * dates, with the file's own rows too) rejects the whole file with each problem and its line.
      */
-    async importTariffs(ctx: Context, csv: string, onProgress: (done: number, total: number) => void = () => {}): Promise<{ added: number }> {
+    async importTariffs(
+      ctx: Context,
+      csv: string,
+      onProgress: (done: number, total: number) => void = () => {},
+    ): Promise<{ added: number }> {
       const parsed = parseTariffCsv(csv);
-      if ('problem' in parsed) throw new DomainError('ERR_IMPORT_REJECTED', 'The file could not be read', { fields: { csv: parsed.problem }, rows: [] });
+      if ('problem' in parsed)
+        throw new DomainError('ERR_IMPORT_REJECTED', 'The file could not be read', {
+          fields: { csv: parsed.problem },
+          rows: [],
+        });
       const problems: ImportProblem[] = [];
       const inputs: Array<{ line: number; value: TariffInput }> = [];
       for (const row of parsed.rows) {
@@ -579,7 +849,8 @@ export function catalogueService(db: Database) {
           validFrom: row.values.valid_from,
           validTo: row.values.valid_to,
         });
-        for (const [field, message] of Object.entries(errors)) problems.push({ line: row.line, field, message });
+        for (const [field, message] of Object.entries(errors))
+          problems.push({ line: row.line, field, message });
         if (!Object.keys(errors).length) inputs.push({ line: row.line, value });
       }
       return unit(ctx, async (tx, access) => {
@@ -591,19 +862,25 @@ export function catalogueService(db: Database) {
             await addOneTariff(tx, ctx, access, value, partners);
             added++;
           } catch (error) {
-            const fields = error instanceof DomainError ? (error.details?.fields as FieldErrors | undefined) : undefined;
+            const fields =
+              error instanceof DomainError ? (error.details?.fields as FieldErrors | undefined) : undefined;
             if (!fields && !(error instanceof DomainError && error.code === 'ERR_FORBIDDEN')) throw error;
-            if (fields) for (const [field, message] of Object.entries(fields)) problems.push({ line, field, message });
+            if (fields)
+              for (const [field, message] of Object.entries(fields)) problems.push({ line, field, message });
             else problems.push({ line, field: 'offering', message: 'catalogue.errors.offeringNotYours' });
           }
           if ((index + 1) % 100 === 0 || index + 1 === inputs.length) onProgress(index + 1, inputs.length);
         }
         if (problems.length) {
           problems.sort((a, b) => a.line - b.line);
-          throw new DomainError('ERR_IMPORT_REJECTED', `${problems.length} problem(s) in the file; nothing was imported`, {
-            fields: { csv: 'catalogue.errors.csvRejected' },
-            rows: problems,
-          });
+          throw new DomainError(
+            'ERR_IMPORT_REJECTED',
+            `${problems.length} problem(s) in the file; nothing was imported`,
+            {
+              fields: { csv: 'catalogue.errors.csvRejected' },
+              rows: problems,
+            },
+          );
         }
         return { added };
       });
@@ -614,39 +891,69 @@ export function catalogueService(db: Database) {
     async slaPolicies(ctx: Context): Promise<SlaPolicy[]> {
       return unit(ctx, async (tx, access) => {
         const owners = access.hostOrgId ? [access.hostOrgId, access.orgId] : [access.orgId];
-        return repo.slaPolicies(tx, { lineIds: [...new Set([...access.lineIds, ...access.managedLineIds])], orgIds: access.managedLineIds.length ? undefined : owners });
+        return repo.slaPolicies(tx, {
+          lineIds: [...new Set([...access.lineIds, ...access.managedLineIds])],
+          orgIds: access.managedLineIds.length ? undefined : owners,
+        });
       });
     },
 
-    async slaPolicy(ctx: Context, code: string): Promise<SlaPolicy & { serviceLineCode: string; managed: boolean; history: HistoryEntry[] }> {
+    async slaPolicy(
+      ctx: Context,
+      code: string,
+    ): Promise<SlaPolicy & { serviceLineCode: string; managed: boolean; history: HistoryEntry[] }> {
       return unit(ctx, async (tx, access) => {
         const policy = await repo.slaPolicyByCode(tx, code.toUpperCase());
         const owners = access.hostOrgId ? [access.hostOrgId, access.orgId] : [access.orgId];
         const managed = policy !== undefined && access.managedLineIds.includes(policy.serviceLineId);
-        if (!policy || !(managed || (access.lineIds.includes(policy.serviceLineId) && owners.includes(policy.orgId)))) throw notFound('That SLA policy');
+        if (
+          !policy ||
+          !(managed || (access.lineIds.includes(policy.serviceLineId) && owners.includes(policy.orgId)))
+        )
+          throw notFound('That SLA policy');
         const line = (await repo.serviceLines(tx, [policy.serviceLineId]))[0]!;
-        return { ...policy, serviceLineCode: line.code, managed, history: managed ? await repo.history(tx, 'sla_policy', policy.id) : [] };
+        return {
+          ...policy,
+          serviceLineCode: line.code,
+          managed,
+          history: managed ? await repo.history(tx, 'sla_policy', policy.id) : [],
+        };
       });
     },
 
-    async saveSlaPolicy(ctx: Context, input: Record<string, unknown>, existingCode?: string): Promise<SlaPolicy> {
+    async saveSlaPolicy(
+      ctx: Context,
+      input: Record<string, unknown>,
+      existingCode?: string,
+    ): Promise<SlaPolicy> {
       const { value, errors } = validateSlaPolicy(existingCode ? { ...input, code: existingCode } : input);
       if (Object.keys(errors).length) throw validationFailed(errors);
       return unit(ctx, async (tx, access) => {
         requireManager(access);
         const line = await managedLine(tx, access, value.serviceLine);
         const calendar = await repo.calendarByCode(tx, value.calendar);
-        if (!calendar || calendar.hostOrgId !== line.orgId) throw validationFailed({ calendar: 'catalogue.errors.calendarUnknown' });
+        if (!calendar || calendar.hostOrgId !== line.orgId)
+          throw validationFailed({ calendar: 'catalogue.errors.calendarUnknown' });
         let policy: SlaPolicy;
         let before: SlaPolicy | undefined;
         if (existingCode) {
           before = await repo.slaPolicyByCode(tx, existingCode.toUpperCase());
-          if (!before || !access.managedLineIds.includes(before.serviceLineId)) throw notFound('That SLA policy');
-          if (before.serviceLineId !== line.id) throw validationFailed({ serviceLine: 'catalogue.errors.serviceLineFixed' });
-          if (calendar.orgId !== before.orgId && calendar.orgId !== calendar.hostOrgId) throw validationFailed({ calendar: 'catalogue.errors.calendarUnknown' });
-          policy = await repo.updateSlaPolicy(tx, before.id, { calendarId: calendar.id, name: value.name, warningPercent: value.warningPercent, pauseStates: value.pauseStates, targets: value.targets });
+          if (!before || !access.managedLineIds.includes(before.serviceLineId))
+            throw notFound('That SLA policy');
+          if (before.serviceLineId !== line.id)
+            throw validationFailed({ serviceLine: 'catalogue.errors.serviceLineFixed' });
+          if (calendar.orgId !== before.orgId && calendar.orgId !== calendar.hostOrgId)
+            throw validationFailed({ calendar: 'catalogue.errors.calendarUnknown' });
+          policy = await repo.updateSlaPolicy(tx, before.id, {
+            calendarId: calendar.id,
+            name: value.name,
+            warningPercent: value.warningPercent,
+            pauseStates: value.pauseStates,
+            targets: value.targets,
+          });
         } else {
-          if (await repo.codeTaken(tx, 'sla_policies', value.code)) throw codeTaken('An SLA policy', value.code);
+          if (await repo.codeTaken(tx, 'sla_policies', value.code))
+            throw codeTaken('An SLA policy', value.code);
           // A policy on a partner's own calendar belongs to that partner.
           policy = await repo.insertSlaPolicy(tx, {
             orgId: calendar.orgId,
@@ -660,9 +967,34 @@ export function catalogueService(db: Database) {
             targets: value.targets,
           });
         }
-        const snapshot = { code: policy.code, name: policy.name, serviceLine: line.code, calendar: calendar.code, warningPercent: policy.warningPercent, pauseStates: policy.pauseStates, targets: policy.targets };
-        await repo.recordHistory(tx, { orgId: policy.orgId, hostOrgId: line.orgId, serviceLineId: line.id, entityType: 'sla_policy', entityId: policy.id, version: policy.version, snapshot, changedBy: ctx.principal.userId });
-        await recordAudit(tx, { actorUserId: ctx.principal.userId, orgId: line.orgId, action: before ? 'sla-policy.change' : 'sla-policy.add', entityType: 'sla_policy', entityId: policy.id, after: snapshot, requestId: ctx.requestId ?? null });
+        const snapshot = {
+          code: policy.code,
+          name: policy.name,
+          serviceLine: line.code,
+          calendar: calendar.code,
+          warningPercent: policy.warningPercent,
+          pauseStates: policy.pauseStates,
+          targets: policy.targets,
+        };
+        await repo.recordHistory(tx, {
+          orgId: policy.orgId,
+          hostOrgId: line.orgId,
+          serviceLineId: line.id,
+          entityType: 'sla_policy',
+          entityId: policy.id,
+          version: policy.version,
+          snapshot,
+          changedBy: ctx.principal.userId,
+        });
+        await recordAudit(tx, {
+          actorUserId: ctx.principal.userId,
+          orgId: line.orgId,
+          action: before ? 'sla-policy.change' : 'sla-policy.add',
+          entityType: 'sla_policy',
+          entityId: policy.id,
+          after: snapshot,
+          requestId: ctx.requestId ?? null,
+        });
         return policy;
       });
     },

@@ -1,5 +1,15 @@
-export { catalogueService, londonToday, type CatalogueService, type ResolvedOffering } from './catalogue.service.js';
-export { calendarsService, loadBankHolidays, workingCalendar, type CalendarsService } from './calendars.service.js';
+export {
+  catalogueService,
+  londonToday,
+  type CatalogueService,
+  type ResolvedOffering,
+} from './catalogue.service.js';
+export {
+  calendarsService,
+  loadBankHolidays,
+  workingCalendar,
+  type CalendarsService,
+} from './calendars.service.js';
 export { catalogueRepository } from './catalogue.repository.js';
 export { catalogueRoutes } from './catalogue.routes.js';
 export { catalogueApi } from './catalogue.api.js';
