@@ -1,3 +1,4 @@
+import './catalogue.messages.js';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isRole, type Principal } from '../../platform/auth/index.js';

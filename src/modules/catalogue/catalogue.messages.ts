@@ -1,3 +1,5 @@
+import { registerMessages } from '../../platform/web/index.js';
+
 /** The catalogue's words, merged into the message catalogue under `catalogue`. */
 export const catalogueMessages = {
   nav: 'Catalogue',
@@ -240,3 +242,6 @@ export const catalogueMessages = {
     outOfRange: 'That is outside the dates the calendar can work with',
   },
 } as const;
+
+// The catalogue's words, as `t("catalogue.…")` on pages and `translate("catalogue.…")` in code.
+registerMessages('catalogue', catalogueMessages);

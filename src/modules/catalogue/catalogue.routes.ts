@@ -1,3 +1,4 @@
+import './catalogue.messages.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldErrors } from '../../platform/errors.js';
 import { fieldErrorsOf, formBody, formErrors, signedIn, translate } from '../../platform/web/index.js';

@@ -1,3 +1,6 @@
+// The catalogue's words register themselves with the message catalogue when loaded.
+import './catalogue.messages.js';
+
 export {
   catalogueService,
   londonToday,

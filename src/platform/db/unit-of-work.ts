@@ -23,7 +23,7 @@ export interface Scope {
 export const NO_SCOPE: Scope = { orgIds: [] };
 
 function assertUuid(value: string): string {
-  if (!isUuid(value)) throw new TypeError(`not a uuid: ${value}`);
+  if (!isUuid(value)) throw new TypeError(`not a uuid: ${String(value)}`);
   return value.toLowerCase();
 }
 

@@ -1,12 +1,9 @@
-import { catalogueMessages } from '../../modules/catalogue/catalogue.messages.js';
-
 /**
  * The words Tandem shows, English first. Pages and code take words from here by key, so that a
  * second language (Welsh) is a second catalogue of the same shape, not a search through templates.
  */
 export const en = {
   service: { name: 'Tandem', tagline: 'Shared services for public bodies' },
-  catalogue: catalogueMessages,
   nav: {
     home: 'Home',
     organisations: 'Organisations',
@@ -189,10 +186,20 @@ export const en = {
 
 export type Messages = typeof en;
 
+/** Sections that modules add under their own name (`catalogue.…`), so the platform imports no module. */
+const sections = new Map<string, object>();
+
+/** Adds a module's words under `section`; its keys are then `section.…`. */
+export function registerMessages(section: string, messages: object): void {
+  if (section in en) throw new Error(`message section "${section}" is already a core section`);
+  sections.set(section, messages);
+}
+
 /** Looks up a dotted key such as "signIn.title" and fills `{name}` placeholders. */
 export function translate(key: string, params: Record<string, string | number> = {}, messages: Messages = en): string {
-  let node: unknown = messages;
-  for (const part of key.split('.')) {
+  const [section = '', ...rest] = key.split('.');
+  let node: unknown = sections.get(section) ?? messages;
+  for (const part of sections.has(section) ? rest : [section, ...rest]) {
     if (typeof node !== 'object' || node === null || !(part in node)) return key;
     node = (node as Record<string, unknown>)[part];
   }
