@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { checkAccessibility, signedInContext, startHarness, type Harness } from './harness.js';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(() => harness?.close());
+
+async function walk(page: Page, who: string, urls: string[]) {
+  for (const url of urls) {
+    const response = await page.goto(harness.baseUrl + url);
+    expect(response?.status(), url).toBe(200);
+    const name = `${who}-${url.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '-')}`;
+    expect((await checkAccessibility(page, name)).violations, url).toEqual([]);
+  }
+}
+
+describe('the catalogue, in Chromium', () => {
+  it('shows a partner its own variant of the catalogue, and every page passes axe', async () => {
+    const { context, page } = await signedInContext(harness, 'requester@wyvern.example');
+    await walk(page, 'wyvern', [
+      '/catalogue',
+      '/catalogue/offerings/IT-NEW-STARTER',
+      '/catalogue/calendars',
+      '/catalogue/calendars/WDC-OFFICE',
+      '/catalogue/calendars/MCC-OFFICE?from=2026-03-27T16:00:00Z&minutes=60',
+      '/catalogue/sla-policies',
+      '/catalogue/sla-policies/IT-WDC',
+    ]);
+    // The service managers' view of every partner's differences is not for partners.
+    const divergence = await page.goto(`${harness.baseUrl}/catalogue/divergence`);
+    expect([403, 404]).toContain(divergence?.status());
+    expect(await page.locator('body').textContent()).not.toContain('Mercia Fire and Rescue Service');
+    await context.close();
+  });
+
+  it("walks the service manager's pages, and their error states, with no axe violations", async () => {
+    const { context, page } = await signedInContext(harness, 'service.manager@mercia.example');
+    await walk(page, 'service-manager', [
+      '/catalogue',
+      '/catalogue/offerings/IT-FAULT',
+      '/catalogue/offerings/new',
+      '/catalogue/offerings/IT-FAULT/edit',
+      '/catalogue/offerings/IT-NEW-STARTER/variants/WDC',
+      '/catalogue/divergence',
+      '/catalogue/tariffs',
+      '/catalogue/calendars/new',
+      '/catalogue/calendars/MCC-OFFICE/edit',
+      '/catalogue/sla-policies/new',
+      '/catalogue/sla-policies/IT-STANDARD',
+      '/catalogue/sla-policies/IT-STANDARD/edit',
+      '/catalogue/service-lines/new',
+    ]);
+
+    await page.goto(`${harness.baseUrl}/catalogue/offerings/new`);
+    await page.locator('#code').fill('bad code!');
+    await page.locator('form[method="post"] button[type="submit"], form[method="post"] .govuk-button').last().click();
+    await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
+    expect((await checkAccessibility(page, 'service-manager-offering-new-error')).violations).toEqual([]);
+
+    await page.goto(`${harness.baseUrl}/catalogue/tariffs`);
+    await page.locator('textarea').first().fill('offering,organisation,unit_price,valid_from,valid_to\nIT-FAULT,,-5.00,2027-01-01,\n');
+    await page.locator('textarea').first().locator('xpath=ancestor::form').locator('button').click();
+    await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
+    expect(await page.locator('.govuk-error-summary').textContent()).toMatch(/line 2/i);
+    expect((await checkAccessibility(page, 'service-manager-tariffs-import-error')).violations).toEqual([]);
+    await context.close();
+  });
+});
