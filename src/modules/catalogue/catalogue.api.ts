@@ -15,7 +15,7 @@ import {
   TARGET_UNITS,
   UNITS,
 } from './catalogue.schemas.js';
-import { formatPounds } from './money.js';
+import { formatPounds } from '../../kernel/money.js';
 
 /** A string from a fixed list (kept as a plain string type so that handlers type-check against it). */
 const literals = (values: readonly string[]) => Type.String({ enum: [...values] });

@@ -20,6 +20,7 @@ describe('catalogue pages for partners', () => {
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('New starter IT setup (Wyvern)');
     expect(list.body).toContain('£3.60 per invoice');
+    expect(list.body).toContain('£1,450.00 per matter');
     expect(list.body).not.toContain('Business cards');
     expect(list.body).toContain('href="/catalogue"');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPounds, parsePence } from './money.js';
+import { formatPounds, parsePence } from '../../kernel/money.js';
 import {
   formFieldsText,
   parseFormFieldsText,

@@ -1,6 +1,6 @@
 import { CalendarError, compileCalendar, WEEKDAYS, type Weekday } from '../../kernel/working-time.js';
 import type { FieldErrors } from '../../platform/errors.js';
-import { parsePence } from './money.js';
+import { parsePence } from '../../kernel/money.js';
 
 export const FIELD_TYPES = ['text', 'long_text', 'number', 'date', 'choice', 'yes_no', 'file'] as const;
 export const UNITS = [

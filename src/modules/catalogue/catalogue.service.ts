@@ -26,7 +26,7 @@ import {
   type FormField,
   type TariffInput,
 } from './catalogue.schemas.js';
-import { formatPounds } from './money.js';
+import { formatPounds } from '../../kernel/money.js';
 
 export interface Context {
   principal: Principal;

@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { en, translate } from './messages.js';
 import { navigationFor } from './navigation.js';
+import { groupPounds } from '../../kernel/money.js';
 
 const require = createRequire(import.meta.url);
 const GOVUK_DIST = path.resolve(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist');
@@ -41,6 +42,7 @@ export function configureNunjucks(): nunjucks.Environment {
   env.addFilter('dateTime', (value: Date | string | null | undefined) =>
     value ? LONDON_DATE_TIME.format(new Date(value)).replace(' at ', ', ') : '',
   );
+  env.addFilter('pounds', (value: string | null | undefined) => (value ? groupPounds(String(value)) : ''));
   env.addFilter('date', (value: Date | string | null | undefined) => (value ? LONDON_DATE.format(new Date(value)) : ''));
   return env;
 }

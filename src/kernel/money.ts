@@ -27,3 +27,10 @@ export function formatPounds(pence: number | string): string {
   const abs = value < 0n ? -value : value;
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
+
+/** A decimal amount of pounds for reading, with thousands grouped: "1450.00" → "1,450.00". */
+export function groupPounds(amount: string): string {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(amount);
+  if (!match) return amount;
+  return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${match[3] ?? ''}`;
+}
