@@ -106,3 +106,20 @@ export async function apiTokenFor(db: TestDatabase, email: string, orgCode: stri
     .execute();
   return secret;
 }
+
+/** A JSON API call with a bearer token, as an integration would make it. A string body is sent as it is. */
+export function apiCall(
+  app: FastifyInstance,
+  token: string,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+}

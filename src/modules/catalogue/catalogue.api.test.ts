@@ -1,41 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { buildTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { hashSecret, newApiToken } from '../../platform/auth/index.js';
+import { apiCall, apiTokenFor, buildTestApp, type TestApp } from '../../../test/helpers/app.js';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
 
-async function tokenFor(email: string, code: string): Promise<string> {
-  const user = await t.db.kysely
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  const secret = newApiToken();
-  await t.db.kysely
-    .insertInto('api_tokens')
-    .values({
-      org_id: ids[code]!,
-      user_id: user.id,
-      name: 'test',
-      token_hash: hashSecret(secret),
-      expires_at: new Date(Date.now() + 86_400_000),
-    })
-    .execute();
-  return secret;
-}
-
+const tokenFor = (email: string, code: string) => apiTokenFor(t.db, email, code);
 const api = (token: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
+  apiCall(t.app, token, method, url, body);
 
 let manager: string;
 let wyvern: string;
@@ -67,6 +39,8 @@ const count = async (table: string) =>
 
 describe('the catalogue a partner sees', () => {
   it('resolves each offering with its variant, price in force and SLA policy', async () => {
+    // An LGSL id, as a service manager would record one, is shown as its esd.org.uk address.
+    await sql`update offerings set lgsl_id = 1497 where code = 'LEG-FOI-REVIEW'`.execute(t.db.kysely);
     const data = await offeringsOf(wyvern);
     const byCode = new Map(data.map((o) => [o.code, o]));
     expect(byCode.get('IT-NEW-STARTER')).toMatchObject({
@@ -82,6 +56,7 @@ describe('the catalogue a partner sees', () => {
     expect(byCode.get('FIN-SUPPLIER-INVOICE')!.price).toMatchObject({ unitPrice: '3.60', source: 'partner' });
     expect(byCode.get('IT-FAULT')!.slaPolicy.code).toBe('IT-WDC');
     expect(byCode.has('PRT-BUSINESS-CARDS')).toBe(false);
+    expect(byCode.get('LEG-CONTRACT-REVIEW')).toMatchObject({ lgslId: null, lgslUri: null });
     expect(byCode.get('LEG-FOI-REVIEW')).toMatchObject({
       lgslId: 1497,
       lgslUri: 'http://id.esd.org.uk/service/1497',

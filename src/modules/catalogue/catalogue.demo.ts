@@ -423,7 +423,6 @@ const OFFERINGS: Record<string, DemoOffering[]> = {
       unit: 'request',
       price: '120.00',
       approvalRequired: false,
-      lgslId: 1497,
       formFields: [text('Request reference'), file('Original response', true)],
     },
     {

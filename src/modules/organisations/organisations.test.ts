@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiTokenFor, buildTestApp, signedInBrowser, type TestApp } from '../../../test/helpers/app.js';
+import { apiCall, apiTokenFor, buildTestApp, signedInBrowser, type TestApp } from '../../../test/helpers/app.js';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
 
 const tokenFor = (email: string, code: string) => apiTokenFor(t.db, email, code);
 
-const api = (token: string, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
+const api = (token: string, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) => apiCall(t.app, token, method, url, body);
 
 beforeAll(async () => {
   t = await buildTestApp();
