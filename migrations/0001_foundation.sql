@@ -37,6 +37,18 @@ create function app_org_visible(org uuid) returns boolean
 create function app_is_platform_admin() returns boolean
   language sql stable as $$ select coalesce(app_setting('app.platform_admin') = 'on', false) $$;
 
+-- Opens a unit of work: the rest of the transaction runs as tandem_app with the caller's scope.
+-- The application sends it, with BEGIN, in the same round trip as the unit's first query.
+create procedure app_enter_scope(p_user_id text, p_org_ids text, p_platform_admin text)
+  language plpgsql as $$
+begin
+  perform set_config('role', 'tandem_app', true);
+  perform set_config('app.user_id', coalesce(p_user_id, ''), true);
+  perform set_config('app.org_ids', coalesce(p_org_ids, ''), true);
+  perform set_config('app.platform_admin', coalesce(p_platform_admin, ''), true);
+end
+$$;
+
 create table organisations (
   id uuid primary key default gen_random_uuid(),
   code text not null unique check (code ~ '^[A-Z][A-Z0-9-]{1,15}$'),

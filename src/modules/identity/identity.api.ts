@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { scopeOf } from '../../platform/auth/index.js';
-import { inScope, type Database } from '../../platform/db/index.js';
+import { readInScope, type Database } from '../../platform/db/index.js';
 import { notFound } from '../../platform/errors.js';
 import { signedIn } from '../../platform/web/index.js';
 import { ErrorResponse, Uuid } from '../../platform/api/index.js';
@@ -34,7 +34,7 @@ export const identityApi: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request) => {
       const principal = signedIn(request);
       // Read through row level security, as the caller: what the database lets them see of themselves.
-      const profile = await inScope(db, scopeOf(principal), (tx) => identityRepository.profile(tx, principal.userId));
+      const profile = await readInScope(db, scopeOf(principal), (tx) => identityRepository.profile(tx, principal.userId));
       const current = profile?.memberships.find((m) => m.orgId === principal.org.orgId);
       if (!profile || !current) throw notFound('That user');
       const present = (m: (typeof profile.memberships)[number]) => ({ orgId: m.orgId, code: m.code, name: m.name, roles: m.roles });

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Schema } from './schema.js';
 import { acquireLock } from './lock.js';
+import { sendWithPreamble } from './pipeline.js';
 
 // Exact values from the database: bigint counts and numeric money stay strings, never floats.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
@@ -64,9 +65,14 @@ function preparingPool(pool: pg.Pool) {
       const client: Client = await pool.connect();
       if (!client[PREPARED]) {
         const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-        const prepared = (text: unknown, values?: unknown) => {
-          const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 ? statementName(text) : undefined;
-          return name ? query({ name, text, values }) : query(text, values);
+        const prepared = async (text: unknown, values?: unknown) => {
+          if (typeof text !== 'string') return query(text, values);
+          const parameters = Array.isArray(values) ? (values as unknown[]) : [];
+          // The first query of a unit of work carries its opening statements (see pipeline.ts).
+          const viaPreamble = await sendWithPreamble(client, query, text, parameters, statementName(text));
+          if (viaPreamble !== undefined) return viaPreamble;
+          const name = parameters.length > 0 ? statementName(text) : undefined;
+          return name ? query({ name, text, values: parameters }) : query(text, values);
         };
         client.query = prepared as typeof client.query;
         client[PREPARED] = true;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Schema } from './schema.js';
 import type { Database } from './database.js';
 import { isUuid } from '../ids.js';
+import { pendingScope, type PendingScope, type Preamble } from './pipeline.js';
 
 /** The database handle a repository method receives: one connection, inside one scoped transaction. */
 export type Tx = Kysely<Schema>;
@@ -27,39 +28,45 @@ function assertUuid(value: string): string {
   return value.toLowerCase();
 }
 
-/**
- * The statement that opens a unit of work. The scope is validated (uuids only) and inlined so that
- * BEGIN, the role switch and the settings travel in one round trip instead of three.
- */
-function openingStatement(scope: Scope): string {
+/** The call that makes the rest of the transaction run as the application role, with the scope. */
+function enterScope(scope: Scope): Preamble {
   const orgIds = scope.orgIds.map(assertUuid).join(',');
   const userId = scope.userId ? assertUuid(scope.userId) : '';
-  const admin = scope.platformAdmin ? 'on' : '';
-  return (
-    `begin; select set_config('role', '${APP_ROLE}', true), set_config('app.user_id', '${userId}', true), ` +
-    `set_config('app.org_ids', '${orgIds}', true), set_config('app.platform_admin', '${admin}', true)`
-  );
+  return { name: 'tandem_enter_scope', values: [userId, orgIds, scope.platformAdmin ? 'on' : ''] };
 }
 
 /**
  * Runs `work` in one transaction as the application role with the given scope. Everything the
- * application does to tenant data goes through here. Do not open a unit of work inside another:
- * on the embedded engine there is one connection, and the inner one would wait for ever.
+ * application does to tenant data goes through here. BEGIN and the scope travel with the first
+ * query (see pipeline.ts), so a unit of work costs one round trip more than its queries: COMMIT.
+ * Do not open a unit of work inside another: on the embedded engine there is one connection, and
+ * the inner one would wait for ever.
  */
 export async function inScope<T>(db: Database, scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const opening = openingStatement(scope);
-  return db.kysely.connection().execute(async (connection) => {
-    await sql.raw(opening).execute(connection);
-    let result: T;
-    try {
-      result = await work(connection);
-    } catch (error) {
-      await sql.raw('rollback').execute(connection);
-      throw error;
-    }
-    await sql.raw('commit').execute(connection);
-    return result;
-  });
+  const pending: PendingScope = { preamble: [{ name: 'tandem_begin', values: [] }, enterScope(scope)], sent: false, single: false };
+  return db.kysely.connection().execute((connection) =>
+    pendingScope.run(pending, async () => {
+      let result: T;
+      try {
+        result = await work(connection);
+      } catch (error) {
+        if (pending.sent) await sql.raw('rollback').execute(connection);
+        throw error;
+      }
+      if (pending.sent) await sql.raw('commit').execute(connection);
+      return result;
+    }),
+  );
+}
+
+/**
+ * Runs one statement as the application role with the given scope, in a single round trip: the
+ * scope and the statement go together and PostgreSQL runs them as one implicit transaction. For
+ * reads that need one query; a second statement in `work` is refused.
+ */
+export async function readInScope<T>(db: Database, scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const pending: PendingScope = { preamble: [enterScope(scope)], sent: false, single: true };
+  return db.kysely.connection().execute((connection) => pendingScope.run(pending, () => work(connection)));
 }
 
 /**

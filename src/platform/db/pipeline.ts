@@ -1,0 +1,151 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+
+/**
+ * Sending a unit of work's opening statements in the same round trip as its first query.
+ *
+ * On this kind of machine every round trip to PostgreSQL costs far more than the statements
+ * themselves, and a unit of work used to spend three on ceremony (BEGIN and the scope; COMMIT)
+ * around a single query. PostgreSQL's extended protocol lets a client send several statements
+ * before one Sync, and runs them in order in one transaction; node-postgres does not expose that,
+ * so the few protocol messages involved are sent here, on its own connection object.
+ */
+
+/** A prepared statement bound and executed ahead of a query; it must return no rows. */
+export interface Preamble {
+  name: string;
+  values: Array<string | null>;
+}
+
+/** The statements every connection prepares once, before its first unit of work. */
+export const PREAMBLE_STATEMENTS: Record<string, string> = {
+  tandem_begin: 'begin',
+  tandem_enter_scope: 'call app_enter_scope($1, $2, $3)',
+};
+
+/** What a unit of work has still to send ahead of its first query, carried across its awaits. */
+export interface PendingScope {
+  preamble: Preamble[];
+  /** True once the preamble has gone out with a query. */
+  sent: boolean;
+  /** A single-statement unit of work refuses a second query. */
+  single: boolean;
+}
+
+export const pendingScope = new AsyncLocalStorage<PendingScope>();
+
+// The pieces of node-postgres used here are not in its type definitions.
+interface Connection {
+  parse(config: { name: string; text: string }): void;
+  bind(config: { statement: string; values: Array<string | null> }): void;
+  execute(config: Record<string, never>): void;
+  sync(): void;
+  parsedStatements: Record<string, string>;
+}
+
+interface QueryInstance {
+  prepare(connection: Connection): void;
+  handleCommandComplete(message: unknown, connection: Connection): void;
+}
+
+const PgQuery = (pg as unknown as { Query: new (config: object) => QueryInstance }).Query;
+
+/** A query that binds and executes its preamble first, in the same message batch. */
+class PreambleQuery extends PgQuery {
+  private skip: number;
+
+  constructor(
+    config: {
+      name?: string | undefined;
+      text: string;
+      values: unknown[];
+      queryMode: 'extended';
+      callback: (error: Error | null, result: unknown) => void;
+    },
+    private readonly preamble: Preamble[],
+  ) {
+    super(config);
+    this.skip = preamble.length;
+  }
+
+  override prepare(connection: Connection): void {
+    for (const statement of this.preamble) {
+      connection.bind({ statement: statement.name, values: statement.values });
+      connection.execute({});
+    }
+    super.prepare(connection);
+  }
+
+  // The preamble's statements complete first; only the query's own completion is its result.
+  override handleCommandComplete(message: unknown, connection: Connection): void {
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    super.handleCommandComplete(message, connection);
+  }
+}
+
+/** Parses the preamble statements on a connection, without running them. */
+class ParseOnly extends EventEmitter {
+  private failure: Error | undefined;
+
+  constructor(private readonly done: (error: Error | undefined) => void) {
+    super();
+  }
+
+  submit(connection: Connection): void {
+    for (const [name, text] of Object.entries(PREAMBLE_STATEMENTS)) connection.parse({ name, text });
+    connection.sync();
+  }
+
+  handleError(error: Error): void {
+    this.failure = error;
+  }
+
+  handleReadyForQuery(connection: Connection): void {
+    if (!this.failure) Object.assign(connection.parsedStatements, PREAMBLE_STATEMENTS);
+    this.done(this.failure);
+  }
+}
+
+type RawQuery = (...args: unknown[]) => Promise<unknown>;
+
+const READY = Symbol('tandem.preamble-ready');
+
+/** Makes sure the connection behind `client` has the preamble statements parsed. */
+async function ensurePrepared(client: pg.PoolClient & { [READY]?: true }): Promise<void> {
+  if (client[READY]) return;
+  await new Promise<void>((resolve, reject) => {
+    (client.query as unknown as (submittable: ParseOnly) => void)(
+      new ParseOnly((error) => (error ? reject(error) : resolve())),
+    );
+  });
+  client[READY] = true;
+}
+
+/**
+ * Sends `text` through `client`, with the current unit of work's preamble ahead of it if it has
+ * not gone out yet. Returns undefined when there is no preamble to send, for the caller's usual path.
+ */
+export async function sendWithPreamble(
+  client: pg.PoolClient,
+  query: RawQuery,
+  text: string,
+  values: unknown[],
+  name: string | undefined,
+): Promise<unknown> {
+  const pending = pendingScope.getStore();
+  if (!pending) return undefined;
+  if (pending.sent) {
+    if (pending.single) throw new Error('a single-statement unit of work ran a second statement');
+    return undefined;
+  }
+  await ensurePrepared(client);
+  pending.sent = true;
+  return new Promise((resolve, reject) => {
+    const callback = (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result));
+    void query(new PreambleQuery({ name, text, values, queryMode: 'extended', callback }, pending.preamble));
+  });
+}

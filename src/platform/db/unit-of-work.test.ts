@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { inScope, readInScope, NO_SCOPE, type Scope } from './index.js';
+import { openTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
+
+let db: TestDatabase;
+let scope: Scope;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  const org = await db.kysely.selectFrom('organisations').select('id').where('code', '=', 'WDC').executeTakeFirstOrThrow();
+  const user = await db.kysely.selectFrom('users').select('id').where('email', '=', 'requester@wyvern.example').executeTakeFirstOrThrow();
+  scope = { userId: user.id, orgIds: [org.id] };
+});
+afterAll(() => db.destroy());
+
+const whoAmI = sql<{ role: string; user_id: string; org_ids: string }>`
+  select current_user as role, current_setting('app.user_id', true) as user_id, current_setting('app.org_ids', true) as org_ids`;
+
+describe('units of work', () => {
+  it('run their first query already as the application role, with the scope set', async () => {
+    const seen = await inScope(db, scope, async (tx) => (await whoAmI.execute(tx)).rows[0]);
+    expect(seen).toEqual({ role: 'tandem_app', user_id: scope.userId, org_ids: scope.orgIds[0] });
+    const read = await readInScope(db, scope, async (tx) => (await whoAmI.execute(tx)).rows[0]);
+    expect(read).toEqual(seen);
+  });
+
+  it('leave nothing behind on the connection: the owner is the owner again afterwards', async () => {
+    await inScope(db, scope, (tx) => whoAmI.execute(tx));
+    await readInScope(db, scope, (tx) => whoAmI.execute(tx));
+    const after = (await whoAmI.execute(db.kysely)).rows[0]!;
+    expect(after.role).not.toBe('tandem_app');
+    expect(after.org_ids ?? '').toBe('');
+  });
+
+  it('commit every statement together, or none of them', async () => {
+    const admin: Scope = { orgIds: [], platformAdmin: true };
+    const rename = (name: string) => (tx: Parameters<Parameters<typeof inScope>[2]>[0]) =>
+      tx.updateTable('organisations').set({ name }).where('code', '=', 'SVCT').execute();
+    await expect(
+      inScope(db, admin, async (tx) => {
+        await rename('First')(tx);
+        await rename('Second')(tx);
+        await sql`select 1 / 0`.execute(tx);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    const name = async () => (await db.kysely.selectFrom('organisations').select('name').where('code', '=', 'SVCT').executeTakeFirstOrThrow()).name;
+    expect(await name()).toBe('Severn Vale Community Trust');
+    await inScope(db, admin, async (tx) => {
+      await rename('First')(tx);
+      await rename('Severn Vale Community Trust')(tx);
+    });
+    expect(await name()).toBe('Severn Vale Community Trust');
+  });
+
+  it('recover from a first query that fails, on the same connection', async () => {
+    await expect(inScope(db, scope, (tx) => sql`select * from no_such_table`.execute(tx))).rejects.toThrow(/no_such_table/);
+    await expect(readInScope(db, scope, (tx) => sql`select * from no_such_table`.execute(tx))).rejects.toThrow(/no_such_table/);
+    const seen = await inScope(db, scope, async (tx) => (await whoAmI.execute(tx)).rows[0]);
+    expect(seen?.role).toBe('tandem_app');
+  });
+
+  it('cost nothing when they run no query', async () => {
+    expect(await inScope(db, NO_SCOPE, async () => 'nothing to do')).toBe('nothing to do');
+  });
+
+  it('refuse a second statement in a single-statement read', async () => {
+    await expect(
+      readInScope(db, scope, async (tx) => {
+        await whoAmI.execute(tx);
+        await whoAmI.execute(tx);
+      }),
+    ).rejects.toThrow(/single-statement/);
+  });
+});
