@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `tandem` command: runs the TypeScript sources directly.
-import { register } from 'tsx/esm/api';
+// The `tandem` command. Runs a bundle of the TypeScript sources, rebuilt when they change.
+// Stack traces point into the bundle; NODE_OPTIONS=--enable-source-maps maps them to the sources
+// (at some cost to start-up).
+import { ensureBundle } from '../scripts/bundle.mjs';
 
-register();
-await import('../src/cli.ts');
+await import(await ensureBundle());

@@ -1,12 +1,6 @@
-import fs from 'node:fs';
+import { COMMON_PASSWORDS } from './common-passwords.js';
 
-const COMMON = new Set(
-  fs
-    .readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
-    .split('\n')
-    .map((line) => line.trim().toLowerCase())
-    .filter((line) => line && !line.startsWith('#')),
-);
+const COMMON = new Set(COMMON_PASSWORDS.map((password) => password.toLowerCase()));
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;

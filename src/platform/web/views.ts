@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import fastifyStatic from '@fastify/static';
@@ -8,11 +7,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { en, translate } from './messages.js';
 import { navigationFor } from './navigation.js';
 import { groupPounds } from '../../kernel/money.js';
+import { fromRoot } from '../paths.js';
 
 const require = createRequire(import.meta.url);
 const GOVUK_DIST = path.resolve(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist');
-const SRC = fileURLToPath(new URL('../../', import.meta.url));
-const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
+const SRC = fromRoot('src');
+const PUBLIC = fromRoot('src', 'platform', 'web', 'public');
 
 const LONDON_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
