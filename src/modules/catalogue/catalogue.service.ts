@@ -27,6 +27,7 @@ import {
   type TariffInput,
 } from './catalogue.schemas.js';
 import { formatPounds } from '../../kernel/money.js';
+import { fromDatabaseRefusal } from './catalogue.errors.js';
 
 export interface Context {
   principal: Principal;
@@ -226,10 +227,6 @@ const codeTaken = (what: string, code: string) =>
     fields: { code: 'catalogue.errors.codeTaken' },
   });
 
-function isOverlapViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23P01';
-}
-
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
@@ -243,8 +240,13 @@ export interface ImportProblem {
 }
 
 export function catalogueService(db: Database) {
+  /** One unit of work with the caller's access worked out; a refusal by the database becomes its domain error. */
   const unit = <T>(ctx: Context, work: (tx: Tx, access: Access) => Promise<T>) =>
-    inScope(db, scopeOf(ctx.principal), async (tx) => work(tx, await accessOf(tx, ctx.principal)));
+    inScope(db, scopeOf(ctx.principal), async (tx) => work(tx, await accessOf(tx, ctx.principal))).catch(
+      (error: unknown) => {
+        throw fromDatabaseRefusal(error) ?? error;
+      },
+    );
 
   /** The line, when the caller keeps it; otherwise "forbidden" (seen but not theirs) or "not found". */
   const managedLine = async (
@@ -370,26 +372,18 @@ export function catalogueService(db: Database) {
         },
       );
     }
-    let tariff: Tariff;
-    try {
-      tariff = await repo.insertTariff(tx, {
-        orgId,
-        hostOrgId: offering.hostOrgId,
-        serviceLineId: offering.serviceLineId,
-        offeringId: offering.id,
-        pence: input.pence,
-        validFrom: input.validFrom,
-        validTo: input.validTo,
-        createdBy: ctx.principal.userId,
-      });
-    } catch (error) {
-      if (isOverlapViolation(error)) {
-        throw new DomainError('ERR_TARIFF_OVERLAP', 'Those dates overlap another price', {
-          fields: { validFrom: 'catalogue.errors.tariffOverlap' },
-        });
-      }
-      throw error;
-    }
+    // A write racing this one can pass the check above too; the database then refuses the second,
+    // and fromDatabaseRefusal turns that into the same ERR_TARIFF_OVERLAP.
+    const tariff = await repo.insertTariff(tx, {
+      orgId,
+      hostOrgId: offering.hostOrgId,
+      serviceLineId: offering.serviceLineId,
+      offeringId: offering.id,
+      pence: input.pence,
+      validFrom: input.validFrom,
+      validTo: input.validTo,
+      createdBy: ctx.principal.userId,
+    });
     await recordAudit(tx, {
       actorUserId: ctx.principal.userId,
       orgId: offering.hostOrgId,
@@ -862,6 +856,14 @@ export function catalogueService(db: Database) {
             await addOneTariff(tx, ctx, access, value, partners);
             added++;
           } catch (error) {
+            const refusal = fromDatabaseRefusal(error);
+            if (refusal) {
+              // The database refused the row, which aborts the transaction: no later row can be
+              // checked, so the file is rejected with the problems found up to this line.
+              for (const [field, message] of Object.entries(refusal.details?.fields as FieldErrors))
+                problems.push({ line, field, message });
+              break;
+            }
             const fields =
               error instanceof DomainError ? (error.details?.fields as FieldErrors | undefined) : undefined;
             if (!fields && !(error instanceof DomainError && error.code === 'ERR_FORBIDDEN')) throw error;
