@@ -14,7 +14,14 @@ import { views } from './platform/web/views.js';
 import { apiPlatform } from './platform/api/index.js';
 import { authentication, identityApi, identityRoutes, identityService } from './modules/identity/index.js';
 import { organisationsApi, organisationsRoutes, organisationsService } from './modules/organisations/index.js';
-import { calendarsService, catalogueApi, catalogueRoutes, catalogueService } from './modules/catalogue/index.js';
+import {
+  agreementsService,
+  calendarsService,
+  catalogueApi,
+  catalogueRoutes,
+  catalogueService,
+  lineManagersService,
+} from './modules/catalogue/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,6 +35,8 @@ export function createServices(config: Config, db: Database) {
     organisations: organisationsService(db),
     catalogue: catalogueService(db),
     calendars: calendarsService(db),
+    agreements: agreementsService(db),
+    lineManagers: lineManagersService(db),
   };
 }
 
@@ -93,14 +102,24 @@ export async function buildApp(config: Config, db: Database, options: BuildOptio
     listOrganisations: async (principal) => services.organisations.list({ principal }),
   });
   await app.register(organisationsRoutes, { organisations: services.organisations });
-  await app.register(catalogueRoutes, { catalogue: services.catalogue, calendars: services.calendars });
+  await app.register(catalogueRoutes, {
+    catalogue: services.catalogue,
+    calendars: services.calendars,
+    agreements: services.agreements,
+    lineManagers: services.lineManagers,
+  });
 
   // JSON API.
   await app.register(
     async (api) => {
       await api.register(identityApi, { db });
       await api.register(organisationsApi, { organisations: services.organisations });
-      await api.register(catalogueApi, { catalogue: services.catalogue, calendars: services.calendars });
+      await api.register(catalogueApi, {
+        catalogue: services.catalogue,
+        calendars: services.calendars,
+        agreements: services.agreements,
+        lineManagers: services.lineManagers,
+      });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

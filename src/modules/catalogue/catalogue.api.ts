@@ -3,6 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { signedIn } from '../../platform/web/index.js';
 import { ErrorResponse, Uuid } from '../../platform/api/index.js';
 import type { CatalogueService, ResolvedOffering } from './catalogue.service.js';
+import type { AgreementsService, AgreementView } from './agreements.service.js';
+import type { LineManagersService } from './line-managers.service.js';
+import type { Person } from './catalogue.repository.js';
 import { calendarJson, type CalendarsService } from './calendars.service.js';
 import type { SlaPolicy, Tariff } from './catalogue.repository.js';
 import {
@@ -246,6 +249,53 @@ const TariffBody = Type.Object(
 
 const CodeParams = Type.Object({ code: Type.String({ maxLength: 64 }) });
 
+const AgreementSchema = Type.Object({
+  id: Uuid,
+  serviceLine: Type.Object({ code: Type.String(), name: Type.String() }),
+  validFrom: IsoDate,
+  validTo: Type.Union([IsoDate, Type.Null()], { description: 'Inclusive; null means until further notice' }),
+  status: literals(['current', 'future', 'ended'] as const),
+});
+
+const AgreementBody = Type.Object(
+  {
+    serviceLine: Type.String({ minLength: 1, maxLength: 16, description: "The service line's code" }),
+    validFrom: Type.String({ maxLength: 10, description: 'YYYY-MM-DD, the first day' }),
+    validTo: Type.Optional(
+      Type.Union([Type.String({ maxLength: 10 }), Type.Null()], {
+        description: 'YYYY-MM-DD, the last day; absent or null: until further notice',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const OrganisationParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+const ManagersSchema = Type.Object({
+  data: Type.Array(
+    Type.Object({
+      id: Uuid,
+      name: Type.String({ description: 'Empty when the caller may not see the person' }),
+      email: Type.String(),
+    }),
+  ),
+});
+
+function presentAgreement(agreement: AgreementView) {
+  return {
+    id: agreement.id,
+    serviceLine: { code: agreement.serviceLineCode, name: agreement.serviceLineName },
+    validFrom: agreement.validFrom,
+    validTo: agreement.validTo,
+    status: agreement.status,
+  };
+}
+
+const presentManagers = (people: Person[]) => ({
+  data: people.map((p) => ({ id: p.id, name: p.name, email: p.email })),
+});
+
 function presentPolicy(policy: SlaPolicy, lineCode: string) {
   return {
     code: policy.code,
@@ -277,8 +327,10 @@ function presentResolved(offering: ResolvedOffering) {
 export const catalogueApi: FastifyPluginAsyncTypebox<{
   catalogue: CatalogueService;
   calendars: CalendarsService;
+  agreements: AgreementsService;
+  lineManagers: LineManagersService;
 }> = async (app, options) => {
-  const { catalogue, calendars } = options;
+  const { catalogue, calendars, agreements, lineManagers } = options;
   const ctx = (request: FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
   const errors = {
     400: ErrorResponse,
@@ -831,5 +883,119 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{
       const line = await catalogue.addServiceLine(ctx(request), request.body);
       return reply.status(201).send({ code: line.code, name: line.name, teams: line.teams, managed: true });
     },
+  );
+
+  // Service line managers
+
+  app.get(
+    '/catalogue/service-lines/:code/managers',
+    {
+      schema: {
+        summary: "Who manages a service line (the host's staff and platform administrators)",
+        tags: ['catalogue'],
+        params: CodeParams,
+        response: { 200: ManagersSchema, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => presentManagers((await lineManagers.view(ctx(request), request.params.code)).managers),
+  );
+
+  app.post(
+    '/catalogue/service-lines/:code/managers',
+    {
+      schema: {
+        summary: "Add a manager to a service line (platform administrators and the line's managers)",
+        description:
+          'Only a service manager of the host may be added (ERR_NOT_A_SERVICE_MANAGER otherwise). Answers with every manager.',
+        tags: ['catalogue'],
+        params: CodeParams,
+        body: Type.Object(
+          { email: Type.String({ minLength: 1, maxLength: 320, description: "The person's email address" }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: ManagersSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(presentManagers(await lineManagers.add(ctx(request), request.params.code, request.body))),
+  );
+
+  app.delete(
+    '/catalogue/service-lines/:code/managers/:userId',
+    {
+      schema: {
+        summary: "Take a manager off a service line (platform administrators and the line's managers)",
+        description: 'The last manager stays (ERR_LAST_MANAGER). Answers with the managers left.',
+        tags: ['catalogue'],
+        params: Type.Object({ code: Type.String({ maxLength: 64 }), userId: Type.String({ maxLength: 64 }) }),
+        response: { 200: ManagersSchema, ...errors },
+      },
+    },
+    async (request) =>
+      presentManagers(await lineManagers.remove(ctx(request), request.params.code, request.params.userId)),
+  );
+
+  // Agreements: which service lines a partner takes (platform administrators)
+
+  app.get(
+    '/organisations/:id/service-lines',
+    {
+      schema: {
+        summary: 'The service lines an organisation takes, past, present and future (platform administrators)',
+        tags: ['agreements'],
+        params: OrganisationParams,
+        response: {
+          200: Type.Object({ data: Type.Array(AgreementSchema) }),
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) => ({
+      data: (await agreements.list(ctx(request), request.params.id)).agreements.map(presentAgreement),
+    }),
+  );
+
+  app.post(
+    '/organisations/:id/service-lines',
+    {
+      schema: {
+        summary: 'Record that a partner takes a service line, from and to dates (platform administrators)',
+        description:
+          'Agreements of one partner for one line may not overlap in time (ERR_AGREEMENT_OVERLAP). Staff of the partner see the offerings of the lines it takes today.',
+        tags: ['agreements'],
+        params: OrganisationParams,
+        body: AgreementBody,
+        response: { 201: AgreementSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(presentAgreement(await agreements.add(ctx(request), request.params.id, request.body))),
+  );
+
+  app.patch(
+    '/organisations/:id/service-lines/:agreementId',
+    {
+      schema: {
+        summary: 'End an agreement on a date, its last day (platform administrators)',
+        description: 'An end date can only move earlier; the agreement stays as history.',
+        tags: ['agreements'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }), agreementId: Type.String({ maxLength: 64 }) }),
+        body: Type.Object(
+          { validTo: Type.String({ maxLength: 10, description: 'YYYY-MM-DD' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: AgreementSchema, ...errors },
+      },
+    },
+    async (request) =>
+      presentAgreement(
+        await agreements.end(ctx(request), request.params.id, request.params.agreementId, request.body.validTo),
+      ),
   );
 };

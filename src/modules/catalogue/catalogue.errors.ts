@@ -14,6 +14,14 @@ const REFUSALS: Record<string, () => DomainError> = {
         fields: { validFrom: 'catalogue.errors.tariffOverlap' },
       },
     ),
+  service_agreements_no_overlap: () =>
+    new DomainError(
+      'ERR_AGREEMENT_OVERLAP',
+      'Those dates overlap another agreement of this partner for the same service line',
+      {
+        fields: { validFrom: 'catalogue.errors.agreementOverlap' },
+      },
+    ),
 };
 
 const EXCLUSION_VIOLATION = '23P01';

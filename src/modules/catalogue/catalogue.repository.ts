@@ -92,6 +92,25 @@ export interface Tariff {
   createdAt: Date;
 }
 
+/** A partner taking a service line, from and to dates (inclusive; no end: until further notice). */
+export interface Agreement {
+  id: string;
+  orgId: string;
+  hostOrgId: string;
+  serviceLineId: string;
+  serviceLineCode: string;
+  serviceLineName: string;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** Someone named on a service line, or who could be. */
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+}
+
 export interface HistoryEntry {
   version: number;
   snapshot: unknown;
@@ -292,6 +311,39 @@ function toTariff(row: TariffRow): Tariff {
   };
 }
 
+function selectAgreements(tx: Tx) {
+  return c(tx)
+    .selectFrom('service_agreements as a')
+    .innerJoin('service_lines as l', 'l.id', 'a.service_line_id')
+    .select([
+      'a.id',
+      'a.org_id',
+      'a.host_org_id',
+      'a.service_line_id',
+      'l.code as line_code',
+      'l.name as line_name',
+    ])
+    .select([
+      sql<string>`a.valid_from::text`.as('valid_from'),
+      sql<string | null>`a.valid_to::text`.as('valid_to'),
+    ]);
+}
+
+type AgreementRow = Awaited<ReturnType<ReturnType<typeof selectAgreements>['executeTakeFirstOrThrow']>>;
+
+function toAgreement(row: AgreementRow): Agreement {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    hostOrgId: row.host_org_id,
+    serviceLineId: row.service_line_id,
+    serviceLineCode: row.line_code,
+    serviceLineName: row.line_name,
+    validFrom: row.valid_from,
+    validTo: row.valid_to,
+  };
+}
+
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 const orNone = (ids: readonly string[]) => (ids.length ? [...ids] : [NO_ID]);
 
@@ -385,8 +437,8 @@ export const catalogueRepository = {
       validFrom: string;
       validTo: string | null;
     },
-  ) {
-    await c(tx)
+  ): Promise<string> {
+    const { id } = await c(tx)
       .insertInto('service_agreements')
       .values({
         org_id: agreement.orgId,
@@ -395,7 +447,115 @@ export const catalogueRepository = {
         valid_from: agreement.validFrom,
         valid_to: agreement.validTo,
       })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  },
+
+  /** Every agreement of one organisation, past, present and future, by line then start. */
+  async agreements(tx: Tx, orgId: string): Promise<Agreement[]> {
+    const rows = await selectAgreements(tx)
+      .where('a.org_id', '=', orgId)
+      .orderBy('l.name')
+      .orderBy('a.valid_from')
       .execute();
+    return rows.map(toAgreement);
+  },
+
+  async agreementById(tx: Tx, id: string): Promise<Agreement | undefined> {
+    const row = await selectAgreements(tx).where('a.id', '=', id).executeTakeFirst();
+    return row && toAgreement(row);
+  },
+
+  /** Agreements of this organisation for this line whose dates meet [from, to] (to null: open-ended). */
+  async overlappingAgreements(
+    tx: Tx,
+    orgId: string,
+    serviceLineId: string,
+    from: string,
+    to: string | null,
+  ): Promise<Agreement[]> {
+    const rows = await selectAgreements(tx)
+      .where('a.org_id', '=', orgId)
+      .where('a.service_line_id', '=', serviceLineId)
+      .where(
+        sql<boolean>`daterange(a.valid_from, a.valid_to, '[]') && daterange(${from}::date, ${to}::date, '[]')`,
+      )
+      .execute();
+    return rows.map(toAgreement);
+  },
+
+  async endAgreement(tx: Tx, id: string, validTo: string): Promise<Agreement> {
+    await c(tx).updateTable('service_agreements').set({ valid_to: validTo }).where('id', '=', id).execute();
+    return (await catalogueRepository.agreementById(tx, id))!;
+  },
+
+  /** One organisation's code, name and role in the partnership, when the caller may see it. */
+  async organisation(
+    tx: Tx,
+    id: string,
+  ): Promise<{ id: string; code: string; name: string; role: 'host' | 'partner' } | undefined> {
+    return tx
+      .selectFrom('organisations')
+      .select(['id', 'code', 'name', 'role'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  },
+
+  // Service line managers
+
+  /** People who hold the service manager role in the host and are not disabled: who may manage its lines. */
+  async serviceManagersOf(tx: Tx, hostOrgId: string): Promise<Person[]> {
+    return tx
+      .selectFrom('memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['u.id', 'u.name', 'u.email'])
+      .where('m.org_id', '=', hostOrgId)
+      .where(sql<boolean>`'service_manager' = any(m.roles)`)
+      .where('u.disabled_at', 'is', null)
+      .orderBy('u.name')
+      .execute();
+  },
+
+  async people(tx: Tx, ids: readonly string[]): Promise<Person[]> {
+    return tx
+      .selectFrom('users')
+      .select(['id', 'name', 'email'])
+      .where('id', 'in', orNone(ids))
+      .orderBy('name')
+      .execute();
+  },
+
+  /** Adds a manager to a line; false when they were already one. */
+  async addLineManager(tx: Tx, serviceLineId: string, userId: string): Promise<boolean> {
+    const result = await c(tx)
+      .updateTable('service_lines')
+      .set({
+        manager_user_ids: sql<string[]>`array_append(manager_user_ids, ${userId}::uuid)`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', serviceLineId)
+      .where(sql<boolean>`not (${userId}::uuid = any(manager_user_ids))`)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  },
+
+  /**
+   * Takes a manager off a line, unless that would leave it with none; false then. The condition sits
+   * in the statement, so two managers removing each other at once cannot both succeed.
+   */
+  async removeLineManager(tx: Tx, serviceLineId: string, userId: string): Promise<boolean> {
+    const result = await c(tx)
+      .updateTable('service_lines')
+      .set({
+        manager_user_ids: sql<string[]>`array_remove(manager_user_ids, ${userId}::uuid)`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', serviceLineId)
+      .where(sql<boolean>`${userId}::uuid = any(manager_user_ids)`)
+      .where(sql<boolean>`cardinality(array_remove(manager_user_ids, ${userId}::uuid)) > 0`)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   },
 
   /** Partners taking any of these lines at any time, for variant and price pages. */

@@ -3,8 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldErrors } from '../../platform/errors.js';
 import { fieldErrorsOf, formBody, formErrors, signedIn, translate } from '../../platform/web/index.js';
 import { WEEKDAYS } from '../../kernel/working-time.js';
-import type { CatalogueService } from './catalogue.service.js';
+import { londonToday, type CatalogueService } from './catalogue.service.js';
 import type { CalendarsService } from './calendars.service.js';
+import type { AgreementsService } from './agreements.service.js';
+import type { LineManagersService } from './line-managers.service.js';
 import {
   DIVISIONS,
   PAUSE_STATES,
@@ -123,9 +125,14 @@ function slaInput(body: Body): Body {
 
 export async function catalogueRoutes(
   app: FastifyInstance,
-  options: { catalogue: CatalogueService; calendars: CalendarsService },
+  options: {
+    catalogue: CatalogueService;
+    calendars: CalendarsService;
+    agreements: AgreementsService;
+    lineManagers: LineManagersService;
+  },
 ) {
-  const { catalogue, calendars } = options;
+  const { catalogue, calendars, agreements, lineManagers } = options;
   const ctx = (request: FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
   const notice = (request: FastifyRequest, keys: Record<string, string>) => {
     const query = request.query as Record<string, string | undefined>;
@@ -155,9 +162,10 @@ export async function catalogueRoutes(
     const manager = await catalogue.isManager(context);
     const lines = manager ? (await catalogue.serviceLines(context)).filter((line) => line.managed) : [];
     const offerings = manager ? [] : await catalogue.offeringsFor(context);
-    const groups = new Map<string, { name: string; offerings: typeof offerings }>();
+    const groups = new Map<string, { code: string; name: string; offerings: typeof offerings }>();
     for (const offering of offerings) {
       const group = groups.get(offering.serviceLine.code) ?? {
+        code: offering.serviceLine.code,
         name: offering.serviceLine.name,
         offerings: [],
       };
@@ -169,6 +177,8 @@ export async function catalogueRoutes(
       manager,
       lines,
       groups: [...groups.values()],
+      // The host's staff (and platform administrators, who act in it) may open each line's page.
+      linesOpen: context.principal.org.role === 'host',
       notice: notice(request, { lineAdded: 'catalogue.serviceLineAdded' }),
     });
   });
@@ -633,6 +643,137 @@ export async function catalogueRoutes(
         return '/catalogue?lineAdded=1';
       },
       async (errors) => lineForm(reply, body, errors),
+    );
+  });
+
+  // One service line: its teams and managers, and who may manage it
+
+  const linePage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    data: { values?: Body; errors?: FieldErrors } = {},
+  ) => {
+    const view = await lineManagers.view(ctx(request), code);
+    const { errorList, fields } = formErrors(data.errors ?? {}, ['managers', 'email']);
+    return reply.status(data.errors ? 400 : 200).page('catalogue/views/service-line.njk', {
+      title: view.line.name,
+      view,
+      values: data.values ?? {},
+      errorList,
+      fields,
+      notice: notice(request, {
+        managerAdded: 'catalogue.lineManagers.added',
+        managerRemoved: 'catalogue.lineManagers.removed',
+      }),
+    });
+  };
+
+  app.get('/catalogue/service-lines/:code', async (request, reply) => {
+    const { code } = request.params as { code: string };
+    return linePage(request, reply, code);
+  });
+
+  app.post('/catalogue/service-lines/:code/managers', async (request, reply) => {
+    const { code } = request.params as { code: string };
+    const body = formBody(request);
+    return submit(
+      reply,
+      async () => {
+        await lineManagers.add(ctx(request), code, { email: body.email });
+        return `/catalogue/service-lines/${code.toUpperCase()}?managerAdded=1`;
+      },
+      (errors) => linePage(request, reply, code, { values: body, errors }),
+    );
+  });
+
+  app.post('/catalogue/service-lines/:code/managers/:userId/remove', async (request, reply) => {
+    const { code, userId } = request.params as { code: string; userId: string };
+    return submit(
+      reply,
+      async () => {
+        await lineManagers.remove(ctx(request), code, userId);
+        return `/catalogue/service-lines/${code.toUpperCase()}?managerRemoved=1`;
+      },
+      (errors) => linePage(request, reply, code, { errors }),
+    );
+  });
+
+  // Agreements: which service lines a partner takes (platform administrators)
+
+  const agreementsPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    data: { values?: Body; errors?: FieldErrors } = {},
+  ) => {
+    const view = await agreements.list(ctx(request), id);
+    const { errorList, fields } = formErrors(data.errors ?? {}, ['serviceLine', 'validFrom', 'validTo']);
+    return reply.status(data.errors ? 400 : 200).page('catalogue/views/agreements.njk', {
+      title: translate('catalogue.agreements.title'),
+      view,
+      values: data.values ?? { validFrom: londonToday() },
+      errorList,
+      fields,
+      notice: notice(request, { added: 'catalogue.agreements.added', ended: 'catalogue.agreements.ended' }),
+    });
+  };
+
+  app.get('/organisations/:id/service-lines', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    return agreementsPage(request, reply, id);
+  });
+
+  app.post('/organisations/:id/service-lines', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const body = formBody(request);
+    return submit(
+      reply,
+      async () => {
+        await agreements.add(ctx(request), id, body);
+        return `/organisations/${id}/service-lines?added=1`;
+      },
+      (errors) => agreementsPage(request, reply, id, { values: body, errors }),
+    );
+  });
+
+  const endPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    agreementId: string,
+    data: { values?: Body; errors?: FieldErrors } = {},
+  ) => {
+    const { organisation, agreement } = await agreements.get(ctx(request), id, agreementId);
+    const { errorList, fields } = formErrors(data.errors ?? {}, ['validTo']);
+    return reply.status(data.errors ? 400 : 200).page('catalogue/views/agreement-end.njk', {
+      title: translate('catalogue.agreements.endTitle', {
+        line: agreement.serviceLineName,
+        organisation: organisation.name,
+      }),
+      organisation,
+      agreement,
+      values: data.values ?? { validTo: agreement.validTo ?? '' },
+      errorList,
+      fields,
+    });
+  };
+
+  app.get('/organisations/:id/service-lines/:agreementId/end', async (request, reply) => {
+    const { id, agreementId } = request.params as { id: string; agreementId: string };
+    return endPage(request, reply, id, agreementId);
+  });
+
+  app.post('/organisations/:id/service-lines/:agreementId/end', async (request, reply) => {
+    const { id, agreementId } = request.params as { id: string; agreementId: string };
+    const body = formBody(request);
+    return submit(
+      reply,
+      async () => {
+        await agreements.end(ctx(request), id, agreementId, body.validTo);
+        return `/organisations/${id}/service-lines?ended=1`;
+      },
+      (errors) => endPage(request, reply, id, agreementId, { values: body, errors }),
     );
   });
 }

@@ -336,6 +336,52 @@ export function validateTariff(input: Record<string, unknown>): { value: TariffI
   };
 }
 
+/** A partner taking a service line from one date, to another (inclusive) or until further notice. */
+export interface AgreementInput {
+  serviceLine: string;
+  validFrom: string;
+  validTo: string | null;
+}
+
+export function validateAgreement(input: Record<string, unknown>): {
+  value: AgreementInput;
+  errors: FieldErrors;
+} {
+  const errors: FieldErrors = {};
+  const serviceLine = text(input.serviceLine).toUpperCase();
+  const validFrom = text(input.validFrom);
+  const validTo = text(input.validTo) || null;
+  if (!serviceLine) errors.serviceLine = E('serviceLineMissing');
+  if (!isIsoDate(validFrom)) errors.validFrom = E(validFrom ? 'dateFormat' : 'agreementFromMissing');
+  if (validTo !== null && !isIsoDate(validTo)) errors.validTo = E('dateFormat');
+  else if (validTo !== null && isIsoDate(validFrom) && validTo < validFrom)
+    errors.validTo = E('validToBeforeFrom');
+  return { value: { serviceLine, validFrom, validTo }, errors };
+}
+
+/** The date an agreement ends on: a real date, not before it started, and never later than an end already set. */
+export function validateAgreementEnd(
+  input: unknown,
+  agreement: { validFrom: string; validTo: string | null },
+): { value: string; errors: FieldErrors } {
+  const value = text(input);
+  const problem = !value
+    ? 'agreementToMissing'
+    : !isIsoDate(value)
+      ? 'dateFormat'
+      : value < agreement.validFrom
+        ? 'validToBeforeFrom'
+        : agreement.validTo !== null && value > agreement.validTo
+          ? 'agreementEndLater'
+          : undefined;
+  return { value, errors: problem ? { validTo: E(problem) } : {} };
+}
+
+/** An email address as people type it: trimmed, and compared without regard to case. */
+export function emailOf(value: unknown): string {
+  return text(value).toLowerCase();
+}
+
 export interface CsvRow {
   /** Line number in the file; the header is line 1. */
   line: number;

@@ -13,6 +13,8 @@ export {
   workingCalendar,
   type CalendarsService,
 } from './calendars.service.js';
+export { agreementsService, type AgreementsService } from './agreements.service.js';
+export { lineManagersService, type LineManagersService } from './line-managers.service.js';
 export { catalogueRepository } from './catalogue.repository.js';
 export { catalogueRoutes } from './catalogue.routes.js';
 export { catalogueApi } from './catalogue.api.js';

@@ -77,6 +77,7 @@ export const en = {
     parentNone: 'Not part of another organisation',
     division: 'Bank holidays',
     members: 'People with roles here',
+    serviceLines: 'Service lines taken',
     created: 'Organisation added',
     updated: 'Organisation changed',
     errors: {
