@@ -52,6 +52,7 @@ describe('the catalogue, in Chromium', () => {
       '/catalogue/sla-policies/IT-STANDARD',
       '/catalogue/sla-policies/IT-STANDARD/edit',
       '/catalogue/service-lines/new',
+      '/catalogue/service-lines/PRINT',
     ]);
 
     await page.goto(`${harness.baseUrl}/catalogue/offerings/new`);
@@ -66,6 +67,30 @@ describe('the catalogue, in Chromium', () => {
     await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
     expect(await page.locator('.govuk-error-summary').textContent()).toMatch(/line 2/i);
     expect((await checkAccessibility(page, 'service-manager-tariffs-import-error')).violations).toEqual([]);
+    await context.close();
+  });
+
+  it("walks a platform administrator's agreement pages, and their error state, with no axe violations", async () => {
+    const { context, page } = await signedInContext(harness, 'admin@mercia.example');
+    await page.goto(`${harness.baseUrl}/organisations`);
+    const org = await page.getByRole('link', { name: 'Mercia Fire and Rescue Service' }).getAttribute('href');
+    expect(org).toMatch(/^\/organisations\/[0-9a-f-]{36}$/);
+    await page.goto(`${harness.baseUrl}${org}/service-lines`);
+    const end = await page.locator('a[href$="/end"]').first().getAttribute('href');
+    expect(end).not.toBeNull();
+    await walk(page, 'administrator', [org!, `${org}/service-lines`, end!, '/catalogue/service-lines/PRINT']);
+
+    await page.goto(`${harness.baseUrl}${org}/service-lines`);
+    await page.locator('#validFrom').fill('2026-02-30');
+    await page.locator('form[method="post"] .govuk-button').last().click();
+    await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
+    expect((await checkAccessibility(page, 'administrator-agreements-error')).violations).toEqual([]);
+
+    await page.goto(harness.baseUrl + end!);
+    await page.locator('#validTo').fill('1999-01-01');
+    await page.locator('form[method="post"] .govuk-button').last().click();
+    await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
+    expect((await checkAccessibility(page, 'administrator-agreement-end-error')).violations).toEqual([]);
     await context.close();
   });
 });
