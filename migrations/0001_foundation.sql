@@ -39,9 +39,16 @@ create function app_is_platform_admin() returns boolean
 
 -- Opens a unit of work: the rest of the transaction runs as tandem_app with the caller's scope.
 -- The application sends it, with BEGIN, in the same round trip as the unit's first query.
+--
+-- It also asks for generic plans for the rest of the transaction. The application prepares its
+-- statements once per connection, but with the row level security policies in them PostgreSQL
+-- otherwise judges a fresh plan for every execution worth its cost, and planning then costs several
+-- times what running the query does. The policies read settings, not parameters, so the generic
+-- plan is as good as a fresh one for the indexed lookups units of work make.
 create procedure app_enter_scope(p_user_id text, p_org_ids text, p_platform_admin text)
   language plpgsql as $$
 begin
+  perform set_config('plan_cache_mode', 'force_generic_plan', true);
   perform set_config('role', 'tandem_app', true);
   perform set_config('app.user_id', coalesce(p_user_id, ''), true);
   perform set_config('app.org_ids', coalesce(p_org_ids, ''), true);
@@ -153,7 +160,10 @@ create trigger audit_events_append_only before update or delete on audit_events
 create function authenticate(p_kind text, p_token_hash text, p_idle interval)
   returns table (user_id uuid, email text, name text, org_id uuid, expires_at timestamptz, token_id uuid,
                  memberships jsonb)
-  language plpgsql as $$
+  language plpgsql
+  -- Its queries' plans are kept, not made afresh at every call (see app_enter_scope).
+  set plan_cache_mode = force_generic_plan
+  as $$
 declare
   found_user uuid;
   found_org uuid;

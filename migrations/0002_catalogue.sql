@@ -252,7 +252,7 @@ alter table calendars force row level security;
 create policy calendars_read on calendars for select using (
   app_org_visible(org_id)
   or (org_id = host_org_id and app_partner_of(host_org_id))
-  or app_is_service_manager(host_org_id));
+  or (host_org_id = any(app_org_ids()) and app_is_service_manager(host_org_id)));
 create policy calendars_change on calendars for all
   using (app_is_service_manager(host_org_id)) with check (app_is_service_manager(host_org_id));
 
@@ -303,9 +303,12 @@ create policy tariffs_change on tariffs for all
 
 -- A host's service managers see the names and codes of the organisations that take its lines, to keep
 -- their variants and prices.
+-- The plain comparison comes first so that, for anyone not acting in the host, the check stops
+-- before it calls a function: this policy is evaluated for every organisation row anyone reads.
 create policy organisations_read_by_service_manager on organisations for select using (
   exists (select 1 from service_agreements a
-           where a.org_id = organisations.id and app_is_service_manager(a.host_org_id)));
+           where a.org_id = organisations.id and a.host_org_id = any(app_org_ids())
+             and app_is_service_manager(a.host_org_id)));
 
 grant select on bank_holidays to tandem_app;
 grant insert, delete on bank_holidays to tandem_app;
