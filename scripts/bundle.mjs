@@ -1,13 +1,16 @@
-// Bundles Tandem's TypeScript sources into one ES module, rebuilt only when a source file is newer.
-// Loading one bundle takes about a third of the time that loading each source file through a
-// TypeScript loader does, which is most of the time a restart takes before the first page.
+// Bundles Tandem's TypeScript sources into ES modules, rebuilt only when a source file is newer.
+// Loading a bundle takes about a third of the time that loading each source file through a
+// TypeScript loader does, which was most of the time a restart took before the first page. The
+// bundle is split at dynamic imports, so a command loads only what it uses.
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 // Two levels below the root, like src/platform/paths.ts, so the paths it derives stay right.
-export const BUNDLE = path.join(ROOT, '.cache', 'tandem', 'cli.mjs');
+const OUT = path.join(ROOT, '.cache', 'tandem');
+const MANIFEST = path.join(OUT, 'entry.json');
+const A_DAY = 86_400_000;
 
 function newestSource(dir) {
   let newest = 0;
@@ -19,25 +22,47 @@ function newestSource(dir) {
   return newest;
 }
 
-/** The bundle's path, after building it if any source is newer than it. */
+function readManifest() {
+  try {
+    return { built: fs.statSync(MANIFEST).mtimeMs, entry: JSON.parse(fs.readFileSync(MANIFEST, 'utf8')).entry };
+  } catch {
+    return { built: 0, entry: undefined };
+  }
+}
+
+/** The bundle's entry file, after building it if any source is newer than it. */
 export async function ensureBundle() {
-  const built = fs.existsSync(BUNDLE) ? fs.statSync(BUNDLE).mtimeMs : 0;
+  const current = readManifest();
   const sources = Math.max(newestSource(path.join(ROOT, 'src')), fs.statSync(path.join(ROOT, 'package-lock.json')).mtimeMs);
-  if (built >= sources) return BUNDLE;
-  // Build beside it and rename, so a second process starting at the same time never reads half a file.
-  const temporary = `${BUNDLE}.${process.pid}.tmp.mjs`;
-  await build({
-    entryPoints: [path.join(ROOT, 'src', 'cli.ts')],
-    outfile: temporary,
+  if (current.entry && current.built >= sources && fs.existsSync(path.join(OUT, current.entry))) return path.join(OUT, current.entry);
+
+  // Every file name carries a hash of its content, so a process still running an older build
+  // keeps finding its own files; the manifest names the newest entry and is replaced in one step.
+  const result = await build({
+    entryPoints: { cli: path.join(ROOT, 'src', 'cli.ts') },
+    outdir: OUT,
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
+    metafile: true,
     logLevel: 'warning',
   });
-  fs.renameSync(`${temporary}.map`, `${BUNDLE}.map`);
-  fs.renameSync(temporary, BUNDLE);
-  return BUNDLE;
+  const entry = Object.keys(result.metafile.outputs).find((file) => /cli-[^/]+\.mjs$/.test(file) || /cli-[^/]+\.js$/.test(file));
+  const temporary = `${MANIFEST}.${process.pid}`;
+  fs.writeFileSync(temporary, JSON.stringify({ entry: path.basename(entry) }));
+  fs.renameSync(temporary, MANIFEST);
+
+  // Builds older than a day are no one's any more.
+  const keep = new Set(Object.keys(result.metafile.outputs).map((file) => path.basename(file)));
+  for (const file of fs.readdirSync(OUT)) {
+    const full = path.join(OUT, file);
+    if (!keep.has(file) && file !== 'entry.json' && Date.now() - fs.statSync(full).mtimeMs > A_DAY) fs.rmSync(full, { force: true });
+  }
+  return path.join(OUT, path.basename(entry));
 }

@@ -1,6 +1,5 @@
 import type { Config } from './config.js';
 import { openDatabase, migrate, type Database } from './platform/db/index.js';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo.js';
 
 export interface Running {
   address: string;
@@ -10,14 +9,27 @@ export interface Running {
 /** Opens the database, brings it up to date, seeds a new embedded one, and starts serving. */
 export async function startTandem(config: Config, options: { log?: (line: string) => void } = {}): Promise<Running> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  // Load the web app's modules while the database opens: the embedded engine compiles its
-  // WebAssembly off the main thread, so the two overlap and the first page comes sooner.
-  const appModule = import('./app.js');
-  const db: Database = await openDatabase({
+  const times: string[] = [];
+  const lap = (what: string) => times.push(`${what} ${(performance.now() / 1000).toFixed(2)} s`);
+  lap('started');
+  // Start opening the database first, then load the web app's modules while it opens: the embedded
+  // engine does most of its opening off the main thread, so the two overlap.
+  const opening = openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
   });
+  void opening.then(() => lap('database open'));
+  const modules = Promise.all([import('./app.js'), import('./demo.js')]);
+  void modules.then(() => lap('app loaded'));
+  // If opening fails, the modules' promise must not be left unhandled.
+  modules.catch(() => {});
+  const db: Database = await opening;
+  const [{ buildApp }, { DEMO_PASSWORD, DEMO_USERS, seedDemo }] = await modules.catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  lap('database open and app loaded');
   try {
     const applied = await migrate(db, { onApplied: (file) => log(`migrated: ${file}`) });
     if (db.engine === 'embedded' && db.created) {
@@ -31,14 +43,16 @@ export async function startTandem(config: Config, options: { log?: (line: string
     throw error;
   }
 
-  const { buildApp } = await appModule;
+  lap('migrated');
   const app = await buildApp(config, db);
   await app.listen({ port: config.port, host: config.host });
+  lap('listening');
   const port = (app.server.address() as { port: number }).port;
   const address = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 
   log('');
   log(`Tandem is running at ${address}  (database: ${db.engine === 'embedded' ? `embedded, ${config.dataDir}` : 'PostgreSQL server'})`);
+  log(`Start-up, since the process began: ${times.join(', ')}`);
   if (db.engine === 'embedded') {
     log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
     for (const user of DEMO_USERS) {
