@@ -7,7 +7,12 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'src/platform/web/public/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'src/platform/web/public/*.js'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -20,7 +25,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/modules/*/*', '!**/modules/*/index.js'],
-              message: "Import another module only through its index.ts (its public surface).",
+              message: 'Import another module only through its index.ts (its public surface).',
             },
           ],
         },
@@ -31,7 +36,10 @@ export default tseslint.config(
     // The kernel is pure arithmetic: nothing from modules, the platform or I/O.
     files: ['src/kernel/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/modules/**', '**/platform/**', 'node:fs', 'node:net', 'pg', 'kysely'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/modules/**', '**/platform/**', 'node:fs', 'node:net', 'pg', 'kysely'] },
+      ],
     },
   },
   {

@@ -122,11 +122,22 @@ async function onPostgres(): Promise<Load[]> {
   await sql.raw(`create database ${name}`).execute(admin.kysely);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const env = { DATABASE_URL: url.toString(), TANDEM_SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0' };
+  const env = {
+    DATABASE_URL: url.toString(),
+    TANDEM_SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0',
+  };
   let server: ChildProcess | undefined;
   try {
     await run(['seed', '--demo'], env);
-    const token = (await run(['token', 'create', '--email', 'requester@wyvern.example', '--org', 'WDC', '--name', 'bench'], env)).trim().split('\n').pop()!;
+    const token = (
+      await run(
+        ['token', 'create', '--email', 'requester@wyvern.example', '--org', 'WDC', '--name', 'bench'],
+        env,
+      )
+    )
+      .trim()
+      .split('\n')
+      .pop()!;
     const port = 3900 + (process.pid % 50);
     server = (await serve(env, port)).child;
     const base = `http://127.0.0.1:${port}`;
@@ -134,7 +145,9 @@ async function onPostgres(): Promise<Load[]> {
     console.log(`PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s each…`);
     const results = [
       await load('(a) constant JSON, no database (ceiling)', `${base}/healthz`),
-      await load('(b) GET /api/v1/me, tenant-scoped transaction', `${base}/api/v1/me`, { authorization: `Bearer ${token}` }),
+      await load('(b) GET /api/v1/me, tenant-scoped transaction', `${base}/api/v1/me`, {
+        authorization: `Bearer ${token}`,
+      }),
       await load('(c) signed-in home page', `${base}/`, { cookie }),
     ];
     return results;
@@ -163,14 +176,29 @@ async function onEmbedded() {
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const results = await onPostgres();
 const [ceiling, me, home] = results as [Load, Load, Load];
 console.log('');
-console.log('route'.padEnd(48), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7), '  of (a)');
+console.log(
+  'route'.padEnd(48),
+  'req/s'.padStart(9),
+  'p50 ms'.padStart(8),
+  'p99 ms'.padStart(8),
+  'errors'.padStart(7),
+  '  of (a)',
+);
 for (const r of results) {
-  console.log(r.name.padEnd(48), fmt(r.rps).padStart(9), fmt(r.p50, 1).padStart(8), fmt(r.p99, 1).padStart(8), String(r.errors).padStart(7), `  ${fmt((100 * r.rps) / ceiling.rps, 1)}%`);
+  console.log(
+    r.name.padEnd(48),
+    fmt(r.rps).padStart(9),
+    fmt(r.p50, 1).padStart(8),
+    fmt(r.p99, 1).padStart(8),
+    String(r.errors).padStart(7),
+    `  ${fmt((100 * r.rps) / ceiling.rps, 1)}%`,
+  );
 }
 const ratio = me.rps / ceiling.rps;
 console.log('');
@@ -182,5 +210,7 @@ const embedded = await onEmbedded();
 console.log('');
 console.log('Embedded engine (PGlite)');
 console.log(`new data folder, migrate + demo seed → first page: ${fmt(embedded.freshMs)} ms`);
-console.log(`reopen existing folder → first page:              ${fmt(embedded.reopenMs)} ms  (target < 2,000 ms)  ${embedded.reopenMs < 2000 ? 'met' : 'NOT met'}`);
+console.log(
+  `reopen existing folder → first page:              ${fmt(embedded.reopenMs)} ms  (target < 2,000 ms)  ${embedded.reopenMs < 2000 ? 'met' : 'NOT met'}`,
+);
 console.log(`server resident memory after start:               ${fmt(embedded.memory)} MB`);

@@ -17,14 +17,18 @@ function newestSource(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+      newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
 }
 
 function readManifest() {
   try {
-    return { built: fs.statSync(MANIFEST).mtimeMs, entry: JSON.parse(fs.readFileSync(MANIFEST, 'utf8')).entry };
+    return {
+      built: fs.statSync(MANIFEST).mtimeMs,
+      entry: JSON.parse(fs.readFileSync(MANIFEST, 'utf8')).entry,
+    };
   } catch {
     return { built: 0, entry: undefined };
   }
@@ -33,8 +37,12 @@ function readManifest() {
 /** The bundle's entry file, after building it if any source is newer than it. */
 export async function ensureBundle() {
   const current = readManifest();
-  const sources = Math.max(newestSource(path.join(ROOT, 'src')), fs.statSync(path.join(ROOT, 'package-lock.json')).mtimeMs);
-  if (current.entry && current.built >= sources && fs.existsSync(path.join(OUT, current.entry))) return path.join(OUT, current.entry);
+  const sources = Math.max(
+    newestSource(path.join(ROOT, 'src')),
+    fs.statSync(path.join(ROOT, 'package-lock.json')).mtimeMs,
+  );
+  if (current.entry && current.built >= sources && fs.existsSync(path.join(OUT, current.entry)))
+    return path.join(OUT, current.entry);
 
   // Every file name carries a hash of its content, so a process still running an older build
   // keeps finding its own files; the manifest names the newest entry and is replaced in one step.
@@ -53,7 +61,9 @@ export async function ensureBundle() {
     metafile: true,
     logLevel: 'warning',
   });
-  const entry = Object.keys(result.metafile.outputs).find((file) => /cli-[^/]+\.mjs$/.test(file) || /cli-[^/]+\.js$/.test(file));
+  const entry = Object.keys(result.metafile.outputs).find(
+    (file) => /cli-[^/]+\.mjs$/.test(file) || /cli-[^/]+\.js$/.test(file),
+  );
   const temporary = `${MANIFEST}.${process.pid}`;
   fs.writeFileSync(temporary, JSON.stringify({ entry: path.basename(entry) }));
   fs.renameSync(temporary, MANIFEST);
@@ -62,7 +72,8 @@ export async function ensureBundle() {
   const keep = new Set(Object.keys(result.metafile.outputs).map((file) => path.basename(file)));
   for (const file of fs.readdirSync(OUT)) {
     const full = path.join(OUT, file);
-    if (!keep.has(file) && file !== 'entry.json' && Date.now() - fs.statSync(full).mtimeMs > A_DAY) fs.rmSync(full, { force: true });
+    if (!keep.has(file) && file !== 'entry.json' && Date.now() - fs.statSync(full).mtimeMs > A_DAY)
+      fs.rmSync(full, { force: true });
   }
   return path.join(OUT, path.basename(entry));
 }

@@ -21,6 +21,10 @@ function copyTree(from, to, keep) {
   }
 }
 
-copyTree(path.join(root, 'src'), path.join(dist, 'src'), (file) => ASSET.test(file) && !file.endsWith('.test.js'));
+copyTree(
+  path.join(root, 'src'),
+  path.join(dist, 'src'),
+  (file) => ASSET.test(file) && !file.endsWith('.test.js'),
+);
 copyTree(path.join(root, 'migrations'), path.join(dist, 'migrations'), (file) => file.endsWith('.sql'));
 console.log(`copied ${copied} asset files into dist/`);

@@ -13,7 +13,11 @@ import { errorHandling } from './platform/web/error-handling.js';
 import { views } from './platform/web/views.js';
 import { apiPlatform } from './platform/api/index.js';
 import { authentication, identityApi, identityRoutes, identityService } from './modules/identity/index.js';
-import { organisationsApi, organisationsRoutes, organisationsService } from './modules/organisations/index.js';
+import {
+  organisationsApi,
+  organisationsRoutes,
+  organisationsService,
+} from './modules/organisations/index.js';
 import {
   agreementsService,
   calendarsService,
@@ -48,7 +52,11 @@ export interface BuildOptions {
   logStream?: { write(line: string): void };
 }
 
-export async function buildApp(config: Config, db: Database, options: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: Config,
+  db: Database,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       options.logger === false
@@ -56,7 +64,12 @@ export async function buildApp(config: Config, db: Database, options: BuildOptio
         : {
             level: config.logLevel,
             // Never log credentials, even if a serializer changes to include headers.
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password'],
+            redact: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'res.headers["set-cookie"]',
+              '*.password',
+            ],
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
     bodyLimit: config.bodyLimitBytes,
@@ -91,7 +104,9 @@ export async function buildApp(config: Config, db: Database, options: BuildOptio
       await sql`select 1`.execute(db.kysely);
       return { status: 'ok', database: db.engine };
     } catch {
-      return reply.status(503).send({ error: { code: 'ERR_UNAVAILABLE', message: 'The database is not reachable' } });
+      return reply
+        .status(503)
+        .send({ error: { code: 'ERR_UNAVAILABLE', message: 'The database is not reachable' } });
     }
   });
 

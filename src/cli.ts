@@ -23,7 +23,6 @@ ${CATALOGUE_USAGE}
 Database: the embedded one in TANDEM_DATA_DIR (default ./data), or DATABASE_URL.`;
 }
 
-
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
@@ -39,12 +38,20 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'seed': {
-        const { values } = parseArgs({ args: [sub ?? '', ...rest].filter(Boolean), options: { demo: { type: 'boolean' } }, strict: true });
+        const { values } = parseArgs({
+          args: [sub ?? '', ...rest].filter(Boolean),
+          options: { demo: { type: 'boolean' } },
+          strict: true,
+        });
         if (!values.demo) throw new UsageError('say what to seed: tandem seed --demo');
         const { seedDemo } = await import('./demo.js');
         await withDatabase(config, async (db) => {
           const { added } = await seedDemo(db, (message) => out(`seeding ${message}`));
-          out(added ? `Demo data loaded (${added} records added).` : 'Demo data was already there; nothing added.');
+          out(
+            added
+              ? `Demo data loaded (${added} records added).`
+              : 'Demo data was already there; nothing added.',
+          );
         });
         return 0;
       }
@@ -72,11 +79,19 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ) {
       process.stderr.write(`tandem: ${(error as Error).message}\n\n${await usage()}\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationError || error instanceof DomainError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      error instanceof MigrationError ||
+      error instanceof DomainError
+    ) {
       process.stderr.write(`tandem: ${error.message}\n`);
       return 1;
     }

@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { Config } from './config.js';
 import { inScope } from './platform/db/index.js';
-import { hashPassword, hashSecret, isRole, newApiToken, newSecret, type Role } from './platform/auth/index.js';
+import {
+  hashPassword,
+  hashSecret,
+  isRole,
+  newApiToken,
+  newSecret,
+  type Role,
+} from './platform/auth/index.js';
 import { translate } from './platform/web/index.js';
 import { identityRepository, passwordProblem } from './modules/identity/index.js';
 import { organisationsRepository } from './modules/organisations/index.js';
@@ -24,9 +31,13 @@ export async function addUser(config: Config, args: string[]) {
   });
   const email = values.email?.trim().toLowerCase();
   const name = values.name?.trim();
-  if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError('--email must be an email address');
+  if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new UsageError('--email must be an email address');
   if (!name) throw new UsageError('--name is required');
-  const roles = (values.roles ?? '').split(',').map((role) => role.trim()).filter(Boolean);
+  const roles = (values.roles ?? '')
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
   if (values.org && roles.length === 0) throw new UsageError('--roles is required with --org');
   if (!values.org && roles.length > 0) throw new UsageError('--org is required with --roles');
   const unknown = roles.filter((role) => !isRole(role));
@@ -39,14 +50,31 @@ export async function addUser(config: Config, args: string[]) {
 
   await withDatabase(config, (db) =>
     inScope(db, OPERATOR, async (tx) => {
-      if (await identityRepository.findUserByEmail(tx, email)) throw new UsageError(`a user with email ${email} already exists`);
-      const org = values.org ? await organisationsRepository.findByCode(tx, values.org.toUpperCase()) : undefined;
+      if (await identityRepository.findUserByEmail(tx, email))
+        throw new UsageError(`a user with email ${email} already exists`);
+      const org = values.org
+        ? await organisationsRepository.findByCode(tx, values.org.toUpperCase())
+        : undefined;
       if (values.org && !org) throw new UsageError(`no organisation has the code ${values.org}`);
       const user = await identityRepository.insertUser(tx, { email, name, passwordHash });
-      await recordAudit(tx, { actorUserId: null, orgId: org?.id ?? null, action: 'user.add', entityType: 'user', entityId: user.id, after: { email, name, source: 'cli' } });
+      await recordAudit(tx, {
+        actorUserId: null,
+        orgId: org?.id ?? null,
+        action: 'user.add',
+        entityType: 'user',
+        entityId: user.id,
+        after: { email, name, source: 'cli' },
+      });
       if (org) {
         await identityRepository.upsertMembership(tx, org.id, user.id, roles as Role[]);
-        await recordAudit(tx, { actorUserId: null, orgId: org.id, action: 'membership.add', entityType: 'membership', entityId: `${org.id}:${user.id}`, after: { roles, source: 'cli' } });
+        await recordAudit(tx, {
+          actorUserId: null,
+          orgId: org.id,
+          action: 'membership.add',
+          entityType: 'membership',
+          entityId: `${org.id}:${user.id}`,
+          after: { roles, source: 'cli' },
+        });
       }
       out(`Added ${name} <${email}>${org ? ` with ${roles.join(', ')} in ${org.code}` : ''}`);
       if (generated) out(`Password (shown once): ${password}`);
@@ -57,7 +85,12 @@ export async function addUser(config: Config, args: string[]) {
 export async function createToken(config: Config, args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { email: { type: 'string' }, org: { type: 'string' }, name: { type: 'string' }, days: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      org: { type: 'string' },
+      name: { type: 'string' },
+      days: { type: 'string' },
+    },
     strict: true,
   });
   const email = values.email?.trim().toLowerCase();
@@ -65,7 +98,8 @@ export async function createToken(config: Config, args: string[]) {
   if (!email) throw new UsageError('--email is required');
   if (!code) throw new UsageError('--org is required');
   const days = Number(values.days ?? '90');
-  if (!Number.isInteger(days) || days < 1 || days > 365) throw new UsageError('--days must be a whole number from 1 to 365');
+  if (!Number.isInteger(days) || days < 1 || days > 365)
+    throw new UsageError('--days must be a whole number from 1 to 365');
   const name = values.name?.trim() || 'Command line';
   if (name.length > 100) throw new UsageError('--name must be 100 characters or fewer');
 
@@ -88,9 +122,15 @@ export async function createToken(config: Config, args: string[]) {
         tokenHash: hashSecret(secret),
         expiresAt: new Date(Date.now() + days * 86_400_000),
       });
-      await recordAudit(tx, { actorUserId: user.id, orgId: org.id, action: 'api-token.create', entityType: 'api_token', entityId: token.id, after: { name, source: 'cli' } });
+      await recordAudit(tx, {
+        actorUserId: user.id,
+        orgId: org.id,
+        action: 'api-token.create',
+        entityType: 'api_token',
+        entityId: token.id,
+        after: { name, source: 'cli' },
+      });
     });
     out(secret);
   });
 }
-

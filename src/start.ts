@@ -7,7 +7,10 @@ export interface Running {
 }
 
 /** Opens the database, brings it up to date, seeds a new embedded one, and starts serving. */
-export async function startTandem(config: Config, options: { log?: (line: string) => void } = {}): Promise<Running> {
+export async function startTandem(
+  config: Config,
+  options: { log?: (line: string) => void } = {},
+): Promise<Running> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const times: string[] = [];
   const lap = (what: string) => times.push(`${what} ${(performance.now() / 1000).toFixed(2)} s`);
@@ -25,10 +28,12 @@ export async function startTandem(config: Config, options: { log?: (line: string
   // If opening fails, the modules' promise must not be left unhandled.
   modules.catch(() => {});
   const db: Database = await opening;
-  const [{ buildApp }, { DEMO_PASSWORD, DEMO_USERS, seedDemo }] = await modules.catch(async (error: unknown) => {
-    await db.close();
-    throw error;
-  });
+  const [{ buildApp }, { DEMO_PASSWORD, DEMO_USERS, seedDemo }] = await modules.catch(
+    async (error: unknown) => {
+      await db.close();
+      throw error;
+    },
+  );
   lap('database open and app loaded');
   try {
     const applied = await migrate(db, { onApplied: (file) => log(`migrated: ${file}`) });
@@ -51,7 +56,9 @@ export async function startTandem(config: Config, options: { log?: (line: string
   const address = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 
   log('');
-  log(`Tandem is running at ${address}  (database: ${db.engine === 'embedded' ? `embedded, ${config.dataDir}` : 'PostgreSQL server'})`);
+  log(
+    `Tandem is running at ${address}  (database: ${db.engine === 'embedded' ? `embedded, ${config.dataDir}` : 'PostgreSQL server'})`,
+  );
   log(`Start-up, since the process began: ${times.join(', ')}`);
   if (db.engine === 'embedded') {
     log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);

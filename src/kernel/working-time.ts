@@ -306,7 +306,10 @@ function compileDayOpenings(
     const startMs = wallClockMs(start, weekday, false);
     const endMs = wallClockMs(end, weekday, true);
     if (endMs <= startMs) {
-      throw new CalendarError('ERR_INVALID_INTERVAL', `On ${weekday}, ${String(end)} is not after ${String(start)}`);
+      throw new CalendarError(
+        'ERR_INVALID_INTERVAL',
+        `On ${weekday}, ${String(end)} is not after ${String(start)}`,
+      );
     }
     return { startMs, endMs };
   });

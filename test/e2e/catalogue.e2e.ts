@@ -57,12 +57,18 @@ describe('the catalogue, in Chromium', () => {
 
     await page.goto(`${harness.baseUrl}/catalogue/offerings/new`);
     await page.locator('#code').fill('bad code!');
-    await page.locator('form[method="post"] button[type="submit"], form[method="post"] .govuk-button').last().click();
+    await page
+      .locator('form[method="post"] button[type="submit"], form[method="post"] .govuk-button')
+      .last()
+      .click();
     await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
     expect((await checkAccessibility(page, 'service-manager-offering-new-error')).violations).toEqual([]);
 
     await page.goto(`${harness.baseUrl}/catalogue/tariffs`);
-    await page.locator('textarea').first().fill('offering,organisation,unit_price,valid_from,valid_to\nIT-FAULT,,-5.00,2027-01-01,\n');
+    await page
+      .locator('textarea')
+      .first()
+      .fill('offering,organisation,unit_price,valid_from,valid_to\nIT-FAULT,,-5.00,2027-01-01,\n');
     await page.locator('textarea').first().locator('xpath=ancestor::form').locator('button').click();
     await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
     expect(await page.locator('.govuk-error-summary').textContent()).toMatch(/line 2/i);

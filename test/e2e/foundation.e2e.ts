@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, RESULTS_DIR, SignInPage, signedInContext, startHarness, type Harness } from './harness.js';
+import {
+  checkAccessibility,
+  RESULTS_DIR,
+  SignInPage,
+  signedInContext,
+  startHarness,
+  type Harness,
+} from './harness.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -23,7 +30,9 @@ describe('a new user, in Chromium', () => {
     expect((await checkAccessibility(page, 'sign-in-error')).violations).toEqual([]);
 
     await signIn.signIn('admin@mercia.example');
-    expect(await page.locator('[data-qa="current-organisation"]').textContent()).toBe('Mercia County Council');
+    expect(await page.locator('[data-qa="current-organisation"]').textContent()).toBe(
+      'Mercia County Council',
+    );
     expect((await checkAccessibility(page, 'admin-home')).violations).toEqual([]);
 
     const pages: Array<[string, string]> = [
@@ -37,7 +46,9 @@ describe('a new user, in Chromium', () => {
     ];
     for (const [url, name] of pages) {
       await page.goto(harness.baseUrl + url);
-      expect(await page.locator('[data-qa="current-organisation"]').textContent(), url).toBe('Mercia County Council');
+      expect(await page.locator('[data-qa="current-organisation"]').textContent(), url).toBe(
+        'Mercia County Council',
+      );
       const result = await checkAccessibility(page, `admin-${name}`);
       expect(result.violations, url).toEqual([]);
     }
@@ -71,11 +82,15 @@ describe('a new user, in Chromium', () => {
   it("keeps two partners apart: one never sees the other's organisation", async () => {
     const fire = await signedInContext(harness, 'manager@merciafire.example');
     await fire.page.goto(`${harness.baseUrl}/organisations`);
-    const fireUrl = await fire.page.getByRole('link', { name: 'Mercia Fire and Rescue Service' }).getAttribute('href');
+    const fireUrl = await fire.page
+      .getByRole('link', { name: 'Mercia Fire and Rescue Service' })
+      .getAttribute('href');
     expect((await checkAccessibility(fire.page, 'fire-organisations')).violations).toEqual([]);
 
     const wyvern = await signedInContext(harness, 'requester@wyvern.example');
-    expect(await wyvern.page.locator('[data-qa="current-organisation"]').textContent()).toBe('Wyvern District Council');
+    expect(await wyvern.page.locator('[data-qa="current-organisation"]').textContent()).toBe(
+      'Wyvern District Council',
+    );
     expect((await checkAccessibility(wyvern.page, 'wyvern-home')).violations).toEqual([]);
     await wyvern.page.goto(`${harness.baseUrl}/organisations`);
     expect(await wyvern.page.locator('main').textContent()).not.toContain('Mercia Fire');
@@ -88,11 +103,17 @@ describe('a new user, in Chromium', () => {
   });
 
   it('works without JavaScript: sign in, switch organisation, sign out', async () => {
-    const { context, page } = await signedInContext(harness, 'shared.officer@mercia.example', { javaScriptEnabled: false });
-    expect(await page.locator('[data-qa="current-organisation"]').textContent()).toBe('Mercia County Council');
+    const { context, page } = await signedInContext(harness, 'shared.officer@mercia.example', {
+      javaScriptEnabled: false,
+    });
+    expect(await page.locator('[data-qa="current-organisation"]').textContent()).toBe(
+      'Mercia County Council',
+    );
     await page.locator('#switch-org').selectOption({ label: "Mercia County Council: Children's Services" });
     await page.getByRole('button', { name: 'Switch organisation' }).click();
-    expect(await page.locator('[data-qa="current-organisation"]').textContent()).toBe("Mercia County Council: Children's Services");
+    expect(await page.locator('[data-qa="current-organisation"]').textContent()).toBe(
+      "Mercia County Council: Children's Services",
+    );
     // axe cannot run where scripts are off; the same page is checked with scripts on above.
     await page.screenshot({ path: `${RESULTS_DIR}/no-js-switched.png`, fullPage: true });
     await page.locator('[data-qa="sign-out"]').click();

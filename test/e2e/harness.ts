@@ -30,9 +30,19 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-'));
-  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', TANDEM_DATA_DIR: path.join(dataDir, 'db'), DATABASE_URL: '' });
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    TANDEM_DATA_DIR: path.join(dataDir, 'db'),
+    DATABASE_URL: '',
+  });
   const running: Running = await startTandem(config, { log: () => {} });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
   return {
     baseUrl: running.address,
     browser,
@@ -64,8 +74,14 @@ export class SignInPage {
   }
 }
 
-export async function signedInContext(harness: Harness, email: string, options: { javaScriptEnabled?: boolean } = {}) {
-  const context: BrowserContext = await harness.browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+export async function signedInContext(
+  harness: Harness,
+  email: string,
+  options: { javaScriptEnabled?: boolean } = {},
+) {
+  const context: BrowserContext = await harness.browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+  });
   const page = await context.newPage();
   await new SignInPage(page, harness.baseUrl).signIn(email);
   return { context, page };
@@ -79,9 +95,16 @@ export interface AxeResult {
 /** Runs axe with the WCAG 2.2 A and AA rules on the page as it is now, and keeps a screenshot. */
 export async function checkAccessibility(page: Page, name: string): Promise<AxeResult> {
   await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), fullPage: true });
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'])
+    .analyze();
   return {
     url: page.url(),
-    violations: results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
+    violations: results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.length,
+    })),
   };
 }

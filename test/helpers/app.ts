@@ -12,7 +12,10 @@ export interface TestApp {
 }
 
 /** The real app, on a test database of its own. */
-export async function buildTestApp(env: NodeJS.ProcessEnv = {}, options: BuildOptions = { logger: false }): Promise<TestApp> {
+export async function buildTestApp(
+  env: NodeJS.ProcessEnv = {},
+  options: BuildOptions = { logger: false },
+): Promise<TestApp> {
   const db = await openTestDatabase();
   const app = await buildApp(loadConfig({ ...env, TANDEM_DATA_DIR: 'unused' }), db, options);
   await app.ready();
@@ -47,7 +50,8 @@ export class Browser {
 
   private remember(response: LightMyRequestResponse): LightMyRequestResponse {
     for (const cookie of response.cookies) {
-      if (cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now())) delete this.cookies[cookie.name];
+      if (cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now()))
+        delete this.cookies[cookie.name];
       else this.cookies[cookie.name] = cookie.value;
     }
     const match = /name="_csrf" value="([^"]+)"/.exec(response.body);
@@ -96,13 +100,32 @@ export async function signedInBrowser(app: FastifyInstance, email: string): Prom
 export { cookiesFrom };
 
 /** A new API token for a user acting in an organisation (by code), made straight in the database. */
-export async function apiTokenFor(db: TestDatabase, email: string, orgCode: string, days = 1): Promise<string> {
-  const user = await db.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-  const org = await db.kysely.selectFrom('organisations').select('id').where('code', '=', orgCode).executeTakeFirstOrThrow();
+export async function apiTokenFor(
+  db: TestDatabase,
+  email: string,
+  orgCode: string,
+  days = 1,
+): Promise<string> {
+  const user = await db.kysely
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  const org = await db.kysely
+    .selectFrom('organisations')
+    .select('id')
+    .where('code', '=', orgCode)
+    .executeTakeFirstOrThrow();
   const secret = newApiToken();
   await db.kysely
     .insertInto('api_tokens')
-    .values({ org_id: org.id, user_id: user.id, name: 'test', token_hash: hashSecret(secret), expires_at: new Date(Date.now() + days * 86_400_000) })
+    .values({
+      org_id: org.id,
+      user_id: user.id,
+      name: 'test',
+      token_hash: hashSecret(secret),
+      expires_at: new Date(Date.now() + days * 86_400_000),
+    })
     .execute();
   return secret;
 }
@@ -119,7 +142,11 @@ export function apiCall(
   return app.inject({
     method,
     url,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
 }

@@ -707,16 +707,12 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const tariff = await catalogue.addTariff(ctx(request), request.body);
-      return reply
-        .status(201)
-        .send(
-          presentTariff({
-            ...tariff,
-            organisation: request.body.organisation
-              ? { code: request.body.organisation.toUpperCase() }
-              : null,
-          }),
-        );
+      return reply.status(201).send(
+        presentTariff({
+          ...tariff,
+          organisation: request.body.organisation ? { code: request.body.organisation.toUpperCase() } : null,
+        }),
+      );
     },
   );
 
@@ -943,7 +939,8 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{
     '/organisations/:id/service-lines',
     {
       schema: {
-        summary: 'The service lines an organisation takes, past, present and future (platform administrators)',
+        summary:
+          'The service lines an organisation takes, past, present and future (platform administrators)',
         tags: ['agreements'],
         params: OrganisationParams,
         response: {
@@ -985,7 +982,10 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{
         summary: 'End an agreement on a date, its last day (platform administrators)',
         description: 'An end date can only move earlier; the agreement stays as history.',
         tags: ['agreements'],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }), agreementId: Type.String({ maxLength: 64 }) }),
+        params: Type.Object({
+          id: Type.String({ maxLength: 64 }),
+          agreementId: Type.String({ maxLength: 64 }),
+        }),
         body: Type.Object(
           { validTo: Type.String({ maxLength: 10, description: 'YYYY-MM-DD' }) },
           { additionalProperties: false },
@@ -995,7 +995,12 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{
     },
     async (request) =>
       presentAgreement(
-        await agreements.end(ctx(request), request.params.id, request.params.agreementId, request.body.validTo),
+        await agreements.end(
+          ctx(request),
+          request.params.id,
+          request.params.agreementId,
+          request.body.validTo,
+        ),
       ),
   );
 };

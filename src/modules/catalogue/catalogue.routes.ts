@@ -619,14 +619,12 @@ export async function catalogueRoutes(
 
   const lineForm = (reply: FastifyReply, values: Body, errors?: FieldErrors) => {
     const { errorList, fields } = formErrors(errors ?? {}, ['code', 'name', 'teams']);
-    return reply
-      .status(errors ? 400 : 200)
-      .page('catalogue/views/service-line-form.njk', {
-        title: translate('catalogue.addServiceLine'),
-        values,
-        errorList,
-        fields,
-      });
+    return reply.status(errors ? 400 : 200).page('catalogue/views/service-line-form.njk', {
+      title: translate('catalogue.addServiceLine'),
+      values,
+      errorList,
+      fields,
+    });
   };
 
   app.get('/catalogue/service-lines/new', async (request, reply) => {

@@ -34,11 +34,24 @@ export const identityApi: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request) => {
       const principal = signedIn(request);
       // Read through row level security, as the caller: what the database lets them see of themselves.
-      const profile = await readInScope(db, scopeOf(principal), (tx) => identityRepository.profile(tx, principal.userId));
+      const profile = await readInScope(db, scopeOf(principal), (tx) =>
+        identityRepository.profile(tx, principal.userId),
+      );
       const current = profile?.memberships.find((m) => m.orgId === principal.org.orgId);
       if (!profile || !current) throw notFound('That user');
-      const present = (m: (typeof profile.memberships)[number]) => ({ orgId: m.orgId, code: m.code, name: m.name, roles: m.roles });
-      return { id: profile.id, email: profile.email, name: profile.name, organisation: present(current), memberships: profile.memberships.map(present) };
+      const present = (m: (typeof profile.memberships)[number]) => ({
+        orgId: m.orgId,
+        code: m.code,
+        name: m.name,
+        roles: m.roles,
+      });
+      return {
+        id: profile.id,
+        email: profile.email,
+        name: profile.name,
+        organisation: present(current),
+        memberships: profile.memberships.map(present),
+      };
     },
   );
 };

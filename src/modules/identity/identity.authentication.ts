@@ -9,26 +9,35 @@ import type { IdentityService } from './identity.service.js';
  * /api, the session cookie everywhere else. Unknown, expired or revoked credentials leave no one
  * signed in (and a stale cookie is cleared); the handler then decides whether that is allowed.
  */
-export const authentication = fp<{ identity: IdentityService; secureCookies: boolean }>(async (app, options) => {
-  app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url;
-    if (path.startsWith('/assets/') || path === '/healthz' || path === '/readyz') return;
-    if (path.startsWith('/api/')) {
-      const header = request.headers.authorization;
-      if (!header) return;
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const token = match?.[1];
-      if (!token || !looksLikeApiToken(token)) {
-        throw new DomainError('ERR_UNAUTHENTICATED', 'The Authorization header must be "Bearer" and a Tandem API token');
+export const authentication = fp<{ identity: IdentityService; secureCookies: boolean }>(
+  async (app, options) => {
+    app.decorateRequest('principal', null);
+    app.addHook('onRequest', async (request, reply) => {
+      const path = request.url;
+      if (path.startsWith('/assets/') || path === '/healthz' || path === '/readyz') return;
+      if (path.startsWith('/api/')) {
+        const header = request.headers.authorization;
+        if (!header) return;
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        const token = match?.[1];
+        if (!token || !looksLikeApiToken(token)) {
+          throw new DomainError(
+            'ERR_UNAUTHENTICATED',
+            'The Authorization header must be "Bearer" and a Tandem API token',
+          );
+        }
+        request.principal = (await options.identity.principalForToken(token)) ?? null;
+        if (!request.principal)
+          throw new DomainError('ERR_UNAUTHENTICATED', 'The API token is unknown, expired or revoked');
+        return;
       }
-      request.principal = (await options.identity.principalForToken(token)) ?? null;
-      if (!request.principal) throw new DomainError('ERR_UNAUTHENTICATED', 'The API token is unknown, expired or revoked');
-      return;
-    }
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (!cookie) return;
-    request.principal = looksLikeSessionToken(cookie) ? ((await options.identity.principalForSession(cookie)) ?? null) : null;
-    if (!request.principal) reply.clearCookie(SESSION_COOKIE, cookieOptions(request, options.secureCookies));
-  });
-});
+      const cookie = request.cookies[SESSION_COOKIE];
+      if (!cookie) return;
+      request.principal = looksLikeSessionToken(cookie)
+        ? ((await options.identity.principalForSession(cookie)) ?? null)
+        : null;
+      if (!request.principal)
+        reply.clearCookie(SESSION_COOKIE, cookieOptions(request, options.secureCookies));
+    });
+  },
+);

@@ -85,7 +85,9 @@ export const identityRepository = {
       )
       .where('u.id', '=', userId)
       .executeTakeFirst();
-    return row && { id: row.id, email: row.email, name: row.name, memberships: toMemberships(row.memberships) };
+    return (
+      row && { id: row.id, email: row.email, name: row.name, memberships: toMemberships(row.memberships) }
+    );
   },
 
   async membershipsOf(tx: Tx, userId: string): Promise<MembershipSummary[]> {
@@ -99,7 +101,10 @@ export const identityRepository = {
     return rows.map((row) => ({ ...row, roles: row.roles.filter(isRole) }));
   },
 
-  async createSession(tx: Tx, session: { tokenHash: string; userId: string; orgId: string; expiresAt: Date }) {
+  async createSession(
+    tx: Tx,
+    session: { tokenHash: string; userId: string; orgId: string; expiresAt: Date },
+  ) {
     await tx
       .insertInto('sessions')
       .values({
@@ -144,7 +149,9 @@ export const identityRepository = {
                                  then now() else t.window_started_at end,
         locked_until = case when t.window_started_at >= now() - make_interval(mins => ${windowMinutes})
                                  and t.failures + 1 >= ${limit}
-                            then now() + make_interval(mins => ${lockMinutes}) else t.locked_until end`.execute(tx);
+                            then now() + make_interval(mins => ${lockMinutes}) else t.locked_until end`.execute(
+      tx,
+    );
   },
 
   async clearFailures(tx: Tx, key: string): Promise<void> {
@@ -158,7 +165,9 @@ export const identityRepository = {
       .select(['u.id', 'u.email', 'u.name', 'u.disabled_at', 'u.created_at'])
       .select(
         sql<string[]>`coalesce((select array_agg(o.code order by o.code) from memberships m
-                          join organisations o on o.id = m.org_id where m.user_id = u.id), '{}')`.as('orgCodes'),
+                          join organisations o on o.id = m.org_id where m.user_id = u.id), '{}')`.as(
+          'orgCodes',
+        ),
       )
       .orderBy('u.name')
       .execute();
@@ -173,7 +182,11 @@ export const identityRepository = {
   },
 
   async findUserByEmail(tx: Tx, email: string) {
-    return tx.selectFrom('users').select(['id', 'email', 'name', 'disabled_at']).where('email', '=', email).executeTakeFirst();
+    return tx
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'disabled_at'])
+      .where('email', '=', email)
+      .executeTakeFirst();
   },
 
   async insertUser(tx: Tx, user: { email: string; name: string; passwordHash: string }) {
@@ -206,7 +219,9 @@ export const identityRepository = {
     await tx
       .insertInto('memberships')
       .values({ org_id: orgId, user_id: userId, roles })
-      .onConflict((oc) => oc.columns(['org_id', 'user_id']).doUpdateSet({ roles, updated_at: sql<Date>`now()` }))
+      .onConflict((oc) =>
+        oc.columns(['org_id', 'user_id']).doUpdateSet({ roles, updated_at: sql<Date>`now()` }),
+      )
       .execute();
   },
 
@@ -215,7 +230,10 @@ export const identityRepository = {
   },
 
   // API tokens: a user's own, within the organisation they act in.
-  async insertToken(tx: Tx, token: { orgId: string; userId: string; name: string; tokenHash: string; expiresAt: Date }) {
+  async insertToken(
+    tx: Tx,
+    token: { orgId: string; userId: string; name: string; tokenHash: string; expiresAt: Date },
+  ) {
     return tx
       .insertInto('api_tokens')
       .values({

@@ -17,7 +17,11 @@ describe('sign-in', () => {
     expect(asked.statusCode).toBe(303);
     expect(asked.headers.location).toBe('/sign-in?next=%2Forganisations%3Fpage%3D1');
     await browser.get(asked.headers.location as string);
-    const signedIn = await browser.post('/sign-in', { email: 'manager@wyvern.example', password: DEMO_PASSWORD, next: '/organisations?page=1' });
+    const signedIn = await browser.post('/sign-in', {
+      email: 'manager@wyvern.example',
+      password: DEMO_PASSWORD,
+      next: '/organisations?page=1',
+    });
     expect(signedIn.statusCode).toBe(303);
     expect(signedIn.headers.location).toBe('/organisations?page=1');
   });
@@ -27,14 +31,21 @@ describe('sign-in', () => {
     // A session id planted before sign-in (fixation) is never the one the person ends up with.
     browser.cookies.tandem_session = 'A'.repeat(43);
     await browser.get('/sign-in');
-    const first = await browser.post('/sign-in', { email: 'requester@wyvern.example', password: DEMO_PASSWORD });
+    const first = await browser.post('/sign-in', {
+      email: 'requester@wyvern.example',
+      password: DEMO_PASSWORD,
+    });
     const cookie = first.cookies.find((c) => c.name === 'tandem_session')!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Lax');
     expect(cookie.secure).toBeFalsy();
     expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(cookie.value).not.toBe('A'.repeat(43));
-    const overTls = await t.app.inject({ method: 'GET', url: '/sign-in', headers: { 'x-forwarded-proto': 'https' } });
+    const overTls = await t.app.inject({
+      method: 'GET',
+      url: '/sign-in',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
     expect(overTls.cookies.find((c) => c.name === 'tandem_csrf')?.secure).toBeFalsy(); // proxy headers are not trusted by default
     // The secret itself is never stored: only its hash.
     const stored = await t.db.kysely.selectFrom('sessions').select('token_hash').execute();
@@ -53,13 +64,20 @@ describe('sign-in', () => {
   it('re-renders with an error summary for a wrong password, and records the failure', async () => {
     const browser = new Browser(t.app);
     await browser.get('/sign-in');
-    const response = await browser.post('/sign-in', { email: 'agent@mercia.example', password: 'not-the-password' });
+    const response = await browser.post('/sign-in', {
+      email: 'agent@mercia.example',
+      password: 'not-the-password',
+    });
     expect(response.statusCode).toBe(401);
     expect(response.body).toContain('govuk-error-summary');
     expect(response.body).toContain('Enter a correct email address and password');
     expect(response.body).toContain('value="agent@mercia.example"');
     expect(response.cookies.find((c) => c.name === 'tandem_session')).toBeUndefined();
-    const failures = await t.db.kysely.selectFrom('audit_events').select(['action', 'after']).where('action', '=', 'sign-in.failed').execute();
+    const failures = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'after'])
+      .where('action', '=', 'sign-in.failed')
+      .execute();
     expect(failures.some((f) => (f.after as { email: string }).email === 'agent@mercia.example')).toBe(true);
   });
 
@@ -75,8 +93,12 @@ describe('sign-in', () => {
   it('locks an address after repeated failures, even for the right password', async () => {
     const browser = new Browser(t.app);
     await browser.get('/sign-in');
-    for (let i = 0; i < 5; i++) await browser.post('/sign-in', { email: 'executive@mercia.example', password: `wrong-${i}-password` });
-    const locked = await browser.post('/sign-in', { email: 'executive@mercia.example', password: DEMO_PASSWORD });
+    for (let i = 0; i < 5; i++)
+      await browser.post('/sign-in', { email: 'executive@mercia.example', password: `wrong-${i}-password` });
+    const locked = await browser.post('/sign-in', {
+      email: 'executive@mercia.example',
+      password: DEMO_PASSWORD,
+    });
     expect(locked.statusCode).toBe(429);
     expect(locked.body).toContain('Too many failed attempts');
   });
@@ -84,10 +106,18 @@ describe('sign-in', () => {
   it('refuses a form without the right CSRF token', async () => {
     const browser = new Browser(t.app);
     await browser.get('/sign-in');
-    const missing = await browser.post('/sign-in', { email: 'agent@mercia.example', password: DEMO_PASSWORD }, { csrf: null });
+    const missing = await browser.post(
+      '/sign-in',
+      { email: 'agent@mercia.example', password: DEMO_PASSWORD },
+      { csrf: null },
+    );
     expect(missing.statusCode).toBe(403);
     expect(missing.body).toContain('This form has expired');
-    const forged = await browser.post('/sign-in', { email: 'agent@mercia.example', password: DEMO_PASSWORD }, { csrf: 'x'.repeat(43) });
+    const forged = await browser.post(
+      '/sign-in',
+      { email: 'agent@mercia.example', password: DEMO_PASSWORD },
+      { csrf: 'x'.repeat(43) },
+    );
     expect(forged.statusCode).toBe(403);
   });
 
@@ -115,20 +145,30 @@ describe('organisation switcher', () => {
     const browser = await signedInBrowser(t.app, 'shared.officer@mercia.example');
     const home = await browser.get('/');
     expect(home.body).toContain('id="switch-org"');
-    const chs = /<option value="([^"]+)"\s*>Mercia County Council: Children&#39;s Services/.exec(home.body)?.[1];
+    const chs = /<option value="([^"]+)"\s*>Mercia County Council: Children&#39;s Services/.exec(
+      home.body,
+    )?.[1];
     expect(chs).toBeDefined();
     const switched = await browser.post('/switch-organisation', { orgId: chs! });
     expect(switched.statusCode).toBe(303);
     const after = await browser.get('/');
-    expect(after.body).toContain('data-qa="current-organisation">Mercia County Council: Children&#39;s Services<');
+    expect(after.body).toContain(
+      'data-qa="current-organisation">Mercia County Council: Children&#39;s Services<',
+    );
   });
 
   it('will not switch into an organisation the person has no role in', async () => {
     const browser = await signedInBrowser(t.app, 'requester@wyvern.example');
-    const fire = await t.db.kysely.selectFrom('organisations').select('id').where('code', '=', 'MFRS').executeTakeFirstOrThrow();
+    const fire = await t.db.kysely
+      .selectFrom('organisations')
+      .select('id')
+      .where('code', '=', 'MFRS')
+      .executeTakeFirstOrThrow();
     const response = await browser.post('/switch-organisation', { orgId: fire.id });
     expect(response.statusCode).toBe(404);
-    expect((await browser.get('/')).body).toContain('data-qa="current-organisation">Wyvern District Council<');
+    expect((await browser.get('/')).body).toContain(
+      'data-qa="current-organisation">Wyvern District Council<',
+    );
   });
 });
 
@@ -136,13 +176,24 @@ describe('users and roles (platform administrator)', () => {
   it('adds a user, gives them roles, and they can sign in there', async () => {
     const admin = await signedInBrowser(t.app, 'admin@mercia.example');
     await admin.get('/users/new');
-    const created = await admin.post('/users', { name: 'Olu Adeyemi', email: 'Olu.Adeyemi@Wyvern.example', password: 'correct horse battery' });
+    const created = await admin.post('/users', {
+      name: 'Olu Adeyemi',
+      email: 'Olu.Adeyemi@Wyvern.example',
+      password: 'correct horse battery',
+    });
     expect(created.statusCode).toBe(303);
     const userUrl = (created.headers.location as string).split('?')[0]!;
     const page = await admin.get(userUrl);
     expect(page.body).toContain('olu.adeyemi@wyvern.example');
-    const wdc = await t.db.kysely.selectFrom('organisations').select('id').where('code', '=', 'WDC').executeTakeFirstOrThrow();
-    const saved = await admin.post(`${userUrl}/roles`, { orgId: wdc.id, roles: ['requester', 'partner_manager'] });
+    const wdc = await t.db.kysely
+      .selectFrom('organisations')
+      .select('id')
+      .where('code', '=', 'WDC')
+      .executeTakeFirstOrThrow();
+    const saved = await admin.post(`${userUrl}/roles`, {
+      orgId: wdc.id,
+      roles: ['requester', 'partner_manager'],
+    });
     expect(saved.statusCode).toBe(303);
     expect((await admin.get(userUrl)).body).toContain('Wyvern District Council (WDC)');
 
@@ -150,13 +201,22 @@ describe('users and roles (platform administrator)', () => {
     expect(olu).toBeUndefined(); // not the demo password
     const browser = new Browser(t.app);
     await browser.get('/sign-in');
-    const signIn = await browser.post('/sign-in', { email: 'olu.adeyemi@wyvern.example', password: 'correct horse battery' });
+    const signIn = await browser.post('/sign-in', {
+      email: 'olu.adeyemi@wyvern.example',
+      password: 'correct horse battery',
+    });
     expect(signIn.statusCode).toBe(303);
     const home = await browser.get('/');
     expect(home.body).toContain('Partner manager');
 
-    const audit = await t.db.kysely.selectFrom('audit_events').select(['action', 'before', 'after']).where('entity_type', '=', 'membership').execute();
-    expect(audit.some((a) => a.action === 'membership.add' && JSON.stringify(a.after).includes('partner_manager'))).toBe(true);
+    const audit = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'before', 'after'])
+      .where('entity_type', '=', 'membership')
+      .execute();
+    expect(
+      audit.some((a) => a.action === 'membership.add' && JSON.stringify(a.after).includes('partner_manager')),
+    ).toBe(true);
   });
 
   it('re-renders the form with every problem, keeping what was typed', async () => {
@@ -168,9 +228,17 @@ describe('users and roles (platform administrator)', () => {
     expect(response.body).toContain('Enter the full name');
     expect(response.body).toContain('Enter an email address in the correct format');
     expect(response.body).toContain('value="not-an-email"');
-    const common = await admin.post('/users', { name: 'A Person', email: 'a.person@wyvern.example', password: 'password1' });
+    const common = await admin.post('/users', {
+      name: 'A Person',
+      email: 'a.person@wyvern.example',
+      password: 'password1',
+    });
     expect(common.body).toContain('that one is too common');
-    const taken = await admin.post('/users', { name: 'Dup', email: 'agent@mercia.example', password: 'a perfectly fine one' });
+    const taken = await admin.post('/users', {
+      name: 'Dup',
+      email: 'agent@mercia.example',
+      password: 'a perfectly fine one',
+    });
     expect(taken.statusCode).toBe(400);
     expect(taken.body).toContain('Another user already has that email address');
   });
@@ -179,11 +247,21 @@ describe('users and roles (platform administrator)', () => {
     const admin = await signedInBrowser(t.app, 'admin@mercia.example');
     await admin.get('/users/new');
     const name = `<script>alert("x")</script> O'Brien; DROP TABLE users; --`;
-    const created = await admin.post('/users', { name, email: 'obrien@wyvern.example', password: 'a perfectly fine one' });
+    const created = await admin.post('/users', {
+      name,
+      email: 'obrien@wyvern.example',
+      password: 'a perfectly fine one',
+    });
     const page = await admin.get((created.headers.location as string).split('?')[0]!);
     expect(page.body).not.toContain('<script>alert');
-    expect(page.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien; DROP TABLE users; --');
-    const stored = await t.db.kysely.selectFrom('users').select('name').where('email', '=', 'obrien@wyvern.example').executeTakeFirstOrThrow();
+    expect(page.body).toContain(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien; DROP TABLE users; --',
+    );
+    const stored = await t.db.kysely
+      .selectFrom('users')
+      .select('name')
+      .where('email', '=', 'obrien@wyvern.example')
+      .executeTakeFirstOrThrow();
     expect(stored.name).toBe(name);
   });
 
@@ -191,13 +269,20 @@ describe('users and roles (platform administrator)', () => {
     const victim = await signedInBrowser(t.app, 'requester@severnvale.example');
     expect((await victim.get('/')).statusCode).toBe(200);
     const admin = await signedInBrowser(t.app, 'admin@mercia.example');
-    const user = await t.db.kysely.selectFrom('users').select('id').where('email', '=', 'requester@severnvale.example').executeTakeFirstOrThrow();
+    const user = await t.db.kysely
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'requester@severnvale.example')
+      .executeTakeFirstOrThrow();
     await admin.get(`/users/${user.id}`);
     expect((await admin.post(`/users/${user.id}/disable`, {})).statusCode).toBe(303);
     expect((await victim.get('/')).statusCode).toBe(303);
     const again = new Browser(t.app);
     await again.get('/sign-in');
-    expect((await again.post('/sign-in', { email: 'requester@severnvale.example', password: DEMO_PASSWORD })).statusCode).toBe(401);
+    expect(
+      (await again.post('/sign-in', { email: 'requester@severnvale.example', password: DEMO_PASSWORD }))
+        .statusCode,
+    ).toBe(401);
     await admin.get(`/users/${user.id}`);
     expect((await admin.post(`/users/${user.id}/enable`, {})).statusCode).toBe(303);
   });
@@ -205,9 +290,21 @@ describe('users and roles (platform administrator)', () => {
   it('is closed to anyone but platform administrators', async () => {
     const manager = await signedInBrowser(t.app, 'manager@wyvern.example');
     expect((await manager.get('/users')).statusCode).toBe(403);
-    const admin = await t.db.kysely.selectFrom('users').select('id').where('email', '=', 'admin@mercia.example').executeTakeFirstOrThrow();
+    const admin = await t.db.kysely
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'admin@mercia.example')
+      .executeTakeFirstOrThrow();
     expect((await manager.get(`/users/${admin.id}`)).statusCode).toBe(404);
-    expect((await manager.post('/users', { name: 'Sneaky', email: 'sneaky@wyvern.example', password: 'a perfectly fine one' })).statusCode).toBe(403);
+    expect(
+      (
+        await manager.post('/users', {
+          name: 'Sneaky',
+          email: 'sneaky@wyvern.example',
+          password: 'a perfectly fine one',
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await manager.get('/')).body).not.toContain('href="/users"');
   });
 });
@@ -222,14 +319,25 @@ describe('API tokens', () => {
     expect(secret).toBeDefined();
     expect((await browser.get('/account/tokens')).body).not.toContain(secret);
 
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${secret}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ email: 'manager@merciafire.example', organisation: { code: 'MFRS', roles: ['partner_manager'] } });
+    expect(me.json()).toMatchObject({
+      email: 'manager@merciafire.example',
+      organisation: { code: 'MFRS', roles: ['partner_manager'] },
+    });
 
     const list = await browser.get('/account/tokens');
     const tokenId = /action="\/account\/tokens\/([0-9a-f-]+)\/revoke"/.exec(list.body)?.[1];
     expect((await browser.post(`/account/tokens/${tokenId}/revoke`, {})).statusCode).toBe(303);
-    const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${secret}` } });
+    const after = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(after.statusCode).toBe(401);
     expect(after.json().error.code).toBe('ERR_UNAUTHENTICATED');
   });
@@ -247,7 +355,9 @@ describe('API tokens', () => {
     const owner = await signedInBrowser(t.app, 'requester@merciafire.example');
     await owner.get('/account/tokens');
     await owner.post('/account/tokens', { name: 'Mine', expiresInDays: '5' });
-    const id = /action="\/account\/tokens\/([0-9a-f-]+)\/revoke"/.exec((await owner.get('/account/tokens')).body)?.[1];
+    const id = /action="\/account\/tokens\/([0-9a-f-]+)\/revoke"/.exec(
+      (await owner.get('/account/tokens')).body,
+    )?.[1];
     const other = await signedInBrowser(t.app, 'manager@wyvern.example');
     expect((await other.post(`/account/tokens/${id}/revoke`, {})).statusCode).toBe(404);
     expect((await owner.get('/account/tokens')).body).toContain(`/account/tokens/${id}/revoke`);
@@ -255,7 +365,11 @@ describe('API tokens', () => {
 
   it('answers 401 with a stable code for a missing, malformed or unknown token', async () => {
     for (const authorization of [undefined, 'Basic abc', 'Bearer nonsense', `Bearer tdm_${'a'.repeat(43)}`]) {
-      const response = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: authorization ? { authorization } : {} });
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: authorization ? { authorization } : {},
+      });
       expect(response.statusCode, authorization).toBe(401);
       expect(response.json().error.code).toBe('ERR_UNAUTHENTICATED');
     }

@@ -18,14 +18,19 @@ export interface IdentityRoutesOptions {
   identity: IdentityService;
   secureCookies: boolean;
   /** Organisations a platform administrator can give roles in. */
-  listOrganisations: (principal: import('../../platform/auth/index.js').Principal) => Promise<Array<{ id: string; code: string; name: string }>>;
+  listOrganisations: (
+    principal: import('../../platform/auth/index.js').Principal,
+  ) => Promise<Array<{ id: string; code: string; name: string }>>;
 }
 
 const USER_FIELDS = ['name', 'email', 'password'];
 
 export async function identityRoutes(app: FastifyInstance, options: IdentityRoutesOptions) {
   const { identity } = options;
-  const ctx = (request: import('fastify').FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
+  const ctx = (request: import('fastify').FastifyRequest) => ({
+    principal: signedIn(request),
+    requestId: request.id,
+  });
 
   app.get('/sign-in', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
@@ -47,7 +52,12 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     if (!password) errors.password = 'signIn.passwordMissing';
     let status = 400;
     if (Object.keys(errors).length === 0) {
-      const result = await identity.signIn({ email, password, clientAddress: request.ip, requestId: request.id });
+      const result = await identity.signIn({
+        email,
+        password,
+        clientAddress: request.ip,
+        requestId: request.id,
+      });
       if (result.ok) {
         reply.setCookie(SESSION_COOKIE, result.sessionToken, cookieOptions(request, options.secureCookies));
         app.rotateCsrf(request, reply);
@@ -136,7 +146,15 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     const user = await identity.getUser(context, id);
     const organisations = await options.listOrganisations(context.principal);
     const query = request.query as Record<string, string | undefined>;
-    const notice = query.added ? 'users.created' : query.saved ? 'users.rolesSaved' : query.disabled ? 'users.disabledNotice' : query.enabled ? 'users.enabledNotice' : undefined;
+    const notice = query.added
+      ? 'users.created'
+      : query.saved
+        ? 'users.rolesSaved'
+        : query.disabled
+          ? 'users.disabledNotice'
+          : query.enabled
+            ? 'users.enabledNotice'
+            : undefined;
     return reply.status(status).page('identity/views/user.njk', {
       title: user.name,
       user,
@@ -225,5 +243,7 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     return reply.redirect('/account/tokens?revoked=1', 303);
   });
 
-  app.get('/accessibility', async (request, reply) => reply.page('accessibility.njk', { title: translate('accessibility.title') }));
+  app.get('/accessibility', async (request, reply) =>
+    reply.page('accessibility.njk', { title: translate('accessibility.title') }),
+  );
 }

@@ -22,7 +22,11 @@ export function list(value: unknown): string[] {
 
 export function validateNewUser(input: Record<string, unknown>) {
   const errors: FieldErrors = {};
-  const value = { name: text(input.name), email: normaliseEmail(input.email), password: typeof input.password === 'string' ? input.password : '' };
+  const value = {
+    name: text(input.name),
+    email: normaliseEmail(input.email),
+    password: typeof input.password === 'string' ? input.password : '',
+  };
   if (!value.name) errors.name = 'users.errors.nameMissing';
   else if (value.name.length > 200) errors.name = 'users.errors.nameTooLong';
   if (!value.email) errors.email = 'users.errors.emailMissing';
@@ -37,7 +41,10 @@ export function validateRoles(input: { orgId: unknown; roles: unknown }) {
   if (!isUuid(input.orgId)) errors.orgId = 'users.errors.organisationMissing';
   if (!roles.every(isRole)) errors.roles = 'users.errors.roleUnknown';
   // Keep the canonical order, drop repeats.
-  const value = { orgId: typeof input.orgId === 'string' ? input.orgId : '', roles: ROLES.filter((role: Role) => roles.includes(role)) };
+  const value = {
+    orgId: typeof input.orgId === 'string' ? input.orgId : '',
+    roles: ROLES.filter((role: Role) => roles.includes(role)),
+  };
   return { value, errors };
 }
 
@@ -46,7 +53,11 @@ export function validateTokenRequest(input: Record<string, unknown>) {
   const name = text(input.name);
   const rawDays = input.expiresInDays ?? '90';
   const days =
-    typeof rawDays === 'number' ? rawDays : typeof rawDays === 'string' && /^\d+$/.test(rawDays.trim()) ? Number(rawDays.trim()) : NaN;
+    typeof rawDays === 'number'
+      ? rawDays
+      : typeof rawDays === 'string' && /^\d+$/.test(rawDays.trim())
+        ? Number(rawDays.trim())
+        : NaN;
   if (!name) errors.name = 'tokens.errors.nameMissing';
   else if (name.length > 100) errors.name = 'tokens.errors.nameTooLong';
   if (!Number.isInteger(days) || days < 1 || days > 365) errors.expiresInDays = 'tokens.errors.expiryRange';

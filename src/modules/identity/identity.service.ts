@@ -12,7 +12,13 @@ import {
   type Role,
 } from '../../platform/auth/index.js';
 import { authenticationStatement, inScope, NO_SCOPE, type Database } from '../../platform/db/index.js';
-import { DomainError, forbidden, notFound, validationFailed, type FieldErrors } from '../../platform/errors.js';
+import {
+  DomainError,
+  forbidden,
+  notFound,
+  validationFailed,
+  type FieldErrors,
+} from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { identityRepository as repo } from './identity.repository.js';
 import { passwordProblem } from './passwords.policy.js';
@@ -35,7 +41,10 @@ export type SignInResult =
   | { ok: true; sessionToken: string; principal: Principal }
   | { ok: false; reason: 'invalid' | 'throttled' | 'no-memberships'; minutes?: number };
 
-function pickOrganisation(memberships: MembershipSummary[], preferredOrgId: string): MembershipSummary | undefined {
+function pickOrganisation(
+  memberships: MembershipSummary[],
+  preferredOrgId: string,
+): MembershipSummary | undefined {
   return memberships.find((m) => m.orgId === preferredOrgId) ?? memberships[0];
 }
 
@@ -50,7 +59,14 @@ export function identityService(db: Database, options: IdentityOptions) {
     if (!org) return undefined;
     // An API token acts only in the organisation it was made for.
     if (via === 'token' && org.orgId !== orgId) return undefined;
-    const principal: Principal = { userId: row.userId, email: row.email, name: row.name, org, memberships: row.memberships, via };
+    const principal: Principal = {
+      userId: row.userId,
+      email: row.email,
+      name: row.name,
+      org,
+      memberships: row.memberships,
+      via,
+    };
     if (sessionHash) principal.sessionHash = sessionHash;
     return principal;
   };
@@ -59,17 +75,32 @@ export function identityService(db: Database, options: IdentityOptions) {
     /** The person behind a session cookie, or undefined when it is unknown, expired or idle too long. */
     async principalForSession(sessionToken: string): Promise<Principal | undefined> {
       const tokenHash = hashSecret(sessionToken);
-      const row = await repo.authenticate(authenticationStatement(db), 'session', tokenHash, options.sessionIdleMinutes);
+      const row = await repo.authenticate(
+        authenticationStatement(db),
+        'session',
+        tokenHash,
+        options.sessionIdleMinutes,
+      );
       return row && toPrincipal(row, row.orgId, 'session', tokenHash);
     },
 
     async principalForToken(apiToken: string): Promise<Principal | undefined> {
       // Tokens never go idle (the idle limit is not applied to them): their expiry is fixed when made.
-      const row = await repo.authenticate(authenticationStatement(db), 'token', hashSecret(apiToken), options.sessionIdleMinutes);
+      const row = await repo.authenticate(
+        authenticationStatement(db),
+        'token',
+        hashSecret(apiToken),
+        options.sessionIdleMinutes,
+      );
       return row && toPrincipal(row, row.orgId, 'token');
     },
 
-    async signIn(input: { email: string; password: string; clientAddress: string; requestId?: string }): Promise<SignInResult> {
+    async signIn(input: {
+      email: string;
+      password: string;
+      clientAddress: string;
+      requestId?: string;
+    }): Promise<SignInResult> {
       const email = normaliseEmail(input.email);
       const keys = [`email:${email}`, `client:${input.clientAddress}`];
       const locked = await inScope(db, NO_SCOPE, async (tx) => {
@@ -85,18 +116,36 @@ export function identityService(db: Database, options: IdentityOptions) {
 
       const account = await inScope(db, NO_SCOPE, (tx) => repo.findForSignIn(tx, email));
       // Hash even when no account matches, so the time taken does not reveal which addresses exist.
-      const passwordOk = await verifyPassword(input.password, account?.password_hash ?? (await decoyPasswordHash()));
+      const passwordOk = await verifyPassword(
+        input.password,
+        account?.password_hash ?? (await decoyPasswordHash()),
+      );
       if (!account || !passwordOk || account.disabled_at) {
         await inScope(db, NO_SCOPE, async (tx) => {
-          await repo.recordFailure(tx, keys[0]!, THROTTLE.perEmail, THROTTLE.windowMinutes, THROTTLE.lockMinutes);
-          await repo.recordFailure(tx, keys[1]!, THROTTLE.perClient, THROTTLE.windowMinutes, THROTTLE.lockMinutes);
+          await repo.recordFailure(
+            tx,
+            keys[0]!,
+            THROTTLE.perEmail,
+            THROTTLE.windowMinutes,
+            THROTTLE.lockMinutes,
+          );
+          await repo.recordFailure(
+            tx,
+            keys[1]!,
+            THROTTLE.perClient,
+            THROTTLE.windowMinutes,
+            THROTTLE.lockMinutes,
+          );
           await recordAudit(tx, {
             actorUserId: null,
             orgId: null,
             action: 'sign-in.failed',
             entityType: 'user',
             entityId: account?.id ?? null,
-            after: { email, reason: !account ? 'unknown-email' : account.disabled_at ? 'disabled' : 'wrong-password' },
+            after: {
+              email,
+              reason: !account ? 'unknown-email' : account.disabled_at ? 'disabled' : 'wrong-password',
+            },
             requestId: input.requestId ?? null,
           });
         });
@@ -126,7 +175,12 @@ export function identityService(db: Database, options: IdentityOptions) {
           entityId: account.id,
           requestId: input.requestId ?? null,
         });
-        return toPrincipal({ userId: account.id, email: account.email, name: account.name, memberships }, org.orgId, 'session', tokenHash);
+        return toPrincipal(
+          { userId: account.id, email: account.email, name: account.name, memberships },
+          org.orgId,
+          'session',
+          tokenHash,
+        );
       });
       if (!principal) return { ok: false, reason: 'no-memberships' };
       return { ok: true, sessionToken, principal };
@@ -207,7 +261,11 @@ export function identityService(db: Database, options: IdentityOptions) {
       return inScope(db, scopeOf(ctx.principal), async (tx) => {
         const user = await repo.findUser(tx, userId);
         if (!user) throw notFound('That user');
-        const org = await tx.selectFrom('organisations').select(['id']).where('id', '=', value.orgId).executeTakeFirst();
+        const org = await tx
+          .selectFrom('organisations')
+          .select(['id'])
+          .where('id', '=', value.orgId)
+          .executeTakeFirst();
         if (!org) throw validationFailed({ orgId: 'users.errors.organisationMissing' });
         const before = await repo.findMembership(tx, value.orgId, userId);
         if (value.roles.length === 0) await repo.removeMembership(tx, value.orgId, userId);
@@ -215,7 +273,8 @@ export function identityService(db: Database, options: IdentityOptions) {
         await recordAudit(tx, {
           actorUserId: ctx.principal.userId,
           orgId: value.orgId,
-          action: value.roles.length === 0 ? 'membership.remove' : before ? 'membership.change' : 'membership.add',
+          action:
+            value.roles.length === 0 ? 'membership.remove' : before ? 'membership.change' : 'membership.add',
           entityType: 'membership',
           entityId: `${value.orgId}:${userId}`,
           before: before ? { roles: before.roles } : undefined,
@@ -252,7 +311,9 @@ export function identityService(db: Database, options: IdentityOptions) {
     // API tokens: each person's own, in the organisation they act in.
     async listTokens(ctx: Context) {
       const { principal } = ctx;
-      return inScope(db, scopeOf(principal), (tx) => repo.listTokens(tx, principal.org.orgId, principal.userId));
+      return inScope(db, scopeOf(principal), (tx) =>
+        repo.listTokens(tx, principal.org.orgId, principal.userId),
+      );
     },
 
     /** Makes a token and returns its secret, which is never stored and cannot be shown again. */

@@ -32,6 +32,8 @@ describe('password policy', () => {
   });
 
   it('refuses the email address or its local part as the password', () => {
-    expect(passwordProblem('julia.bennett', 'julia.bennett@wyvern.example')).toBe('users.errors.passwordCommon');
+    expect(passwordProblem('julia.bennett', 'julia.bennett@wyvern.example')).toBe(
+      'users.errors.passwordCommon',
+    );
   });
 });

@@ -8,7 +8,11 @@ import { DIVISIONS, ORG_KINDS, ORG_ROLES } from './organisations.schemas.js';
 
 const OrganisationBody = Type.Object(
   {
-    code: Type.String({ minLength: 1, maxLength: 16, description: 'Short unique code, e.g. MCC; capitals, digits, hyphens' }),
+    code: Type.String({
+      minLength: 1,
+      maxLength: 16,
+      description: 'Short unique code, e.g. MCC; capitals, digits, hyphens',
+    }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     role: Type.Union(ORG_ROLES.map((value) => Type.Literal(value))),
     kind: Type.Union(ORG_KINDS.map((value) => Type.Literal(value))),
@@ -44,17 +48,30 @@ function present(org: Organisation) {
   };
 }
 
-export const organisationsApi: FastifyPluginAsyncTypebox<{ organisations: OrganisationsService }> = async (app, options) => {
+export const organisationsApi: FastifyPluginAsyncTypebox<{ organisations: OrganisationsService }> = async (
+  app,
+  options,
+) => {
   const { organisations } = options;
-  const ctx = (request: import('fastify').FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
+  const ctx = (request: import('fastify').FastifyRequest) => ({
+    principal: signedIn(request),
+    requestId: request.id,
+  });
+  const errors = {
+    400: ErrorResponse,
+    401: ErrorResponse,
+    403: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+  };
 
   app.get(
     '/organisations',
     {
       schema: {
         summary: 'Organisations the caller may see',
-        description: 'Platform administrators see every organisation; anyone else sees the one their token acts in.',
+        description:
+          'Platform administrators see every organisation; anyone else sees the one their token acts in.',
         tags: ['organisations'],
         response: { 200: Type.Object({ data: Type.Array(OrganisationSchema) }), 401: ErrorResponse },
       },
@@ -106,7 +123,8 @@ export const organisationsApi: FastifyPluginAsyncTypebox<{ organisations: Organi
       const context = ctx(request);
       const current = await organisations.get(context, request.params.id);
       const merged = { ...present(current), ...request.body };
-      if (merged.parentId === undefined) throw validationFailed({ parentId: 'organisations.errors.parentUnknown' });
+      if (merged.parentId === undefined)
+        throw validationFailed({ parentId: 'organisations.errors.parentUnknown' });
       return present(await organisations.change(context, request.params.id, merged));
     },
   );

@@ -2,7 +2,17 @@ import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/index.js';
 import type { OrganisationInput } from './organisations.schemas.js';
 
-const COLUMNS = ['o.id', 'o.code', 'o.name', 'o.role', 'o.kind', 'o.parent_id', 'o.bank_holiday_division', 'o.created_at', 'o.updated_at'] as const;
+const COLUMNS = [
+  'o.id',
+  'o.code',
+  'o.name',
+  'o.role',
+  'o.kind',
+  'o.parent_id',
+  'o.bank_holiday_division',
+  'o.created_at',
+  'o.updated_at',
+] as const;
 
 export interface Organisation {
   id: string;
@@ -69,7 +79,8 @@ export const organisationsRepository = {
   /** Every organisation row level security lets the caller see, hosts first, then by name. */
   async list(tx: Tx, onlyIds?: string[]): Promise<Organisation[]> {
     let query = selectOrganisations(tx).orderBy('o.role').orderBy('o.name');
-    if (onlyIds) query = query.where('o.id', 'in', onlyIds.length ? onlyIds : ['00000000-0000-0000-0000-000000000000']);
+    if (onlyIds)
+      query = query.where('o.id', 'in', onlyIds.length ? onlyIds : ['00000000-0000-0000-0000-000000000000']);
     return (await query.execute()).map(present);
   },
 

@@ -8,7 +8,10 @@ import { DIVISIONS, ORG_KINDS, ORG_ROLES } from './organisations.schemas.js';
 const FIELDS = ['code', 'name', 'role', 'kind', 'parentId', 'bankHolidayDivision'];
 const FIRST_INPUT = { role: 'role', kind: 'kind', bankHolidayDivision: 'bankHolidayDivision' };
 
-export async function organisationsRoutes(app: FastifyInstance, options: { organisations: OrganisationsService }) {
+export async function organisationsRoutes(
+  app: FastifyInstance,
+  options: { organisations: OrganisationsService },
+) {
   const { organisations } = options;
   const ctx = (request: FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
 
@@ -70,7 +73,11 @@ export async function organisationsRoutes(app: FastifyInstance, options: { organ
       title: org.name,
       org,
       canEdit: isPlatformAdmin(context.principal),
-      notice: query.added ? translate('organisations.created') : query.saved ? translate('organisations.updated') : undefined,
+      notice: query.added
+        ? translate('organisations.created')
+        : query.saved
+          ? translate('organisations.updated')
+          : undefined,
     });
   });
 

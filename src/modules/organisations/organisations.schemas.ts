@@ -29,14 +29,19 @@ export interface OrganisationInput {
 const CODE = /^[A-Z][A-Z0-9-]{1,15}$/;
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value)
+    ? (value as T)
+    : undefined;
 }
 
 /**
  * Checks an organisation from a form or the API. Field names are the API's (camelCase); the
  * values are message keys. Code is case-folded to capitals, as people type it either way.
  */
-export function validateOrganisation(input: Record<string, unknown>): { value: OrganisationInput; errors: FieldErrors } {
+export function validateOrganisation(input: Record<string, unknown>): {
+  value: OrganisationInput;
+  errors: FieldErrors;
+} {
   const errors: FieldErrors = {};
   const code = typeof input.code === 'string' ? input.code.trim().toUpperCase() : '';
   const name = typeof input.name === 'string' ? input.name.trim() : '';
@@ -44,7 +49,12 @@ export function validateOrganisation(input: Record<string, unknown>): { value: O
   const kind = oneOf(ORG_KINDS, input.kind);
   const division = oneOf(DIVISIONS, input.bankHolidayDivision);
   const rawParent = input.parentId;
-  const parentId = typeof rawParent === 'string' && rawParent !== '' ? rawParent : rawParent === undefined || rawParent === null || rawParent === '' ? null : '?';
+  const parentId =
+    typeof rawParent === 'string' && rawParent !== ''
+      ? rawParent
+      : rawParent === undefined || rawParent === null || rawParent === ''
+        ? null
+        : '?';
 
   if (!code) errors.code = 'organisations.errors.codeMissing';
   else if (!CODE.test(code)) errors.code = 'organisations.errors.codeFormat';

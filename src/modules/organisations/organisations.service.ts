@@ -28,12 +28,19 @@ function snapshot(org: Organisation) {
 
 export function organisationsService(db: Database) {
   /** Platform administrators see every organisation; anyone else only the one they act in. */
-  const visibleIds = (principal: Principal) => (isPlatformAdmin(principal) ? undefined : [principal.org.orgId]);
+  const visibleIds = (principal: Principal) =>
+    isPlatformAdmin(principal) ? undefined : [principal.org.orgId];
 
-  const checkParent = async (tx: Parameters<typeof repo.findById>[0], id: string | null, parentId: string | null) => {
+  const checkParent = async (
+    tx: Parameters<typeof repo.findById>[0],
+    id: string | null,
+    parentId: string | null,
+  ) => {
     if (parentId === null) return;
-    if (id !== null && parentId === id) throw validationFailed({ parentId: 'organisations.errors.parentSelf' });
-    if (!(await repo.findById(tx, parentId))) throw validationFailed({ parentId: 'organisations.errors.parentUnknown' });
+    if (id !== null && parentId === id)
+      throw validationFailed({ parentId: 'organisations.errors.parentSelf' });
+    if (!(await repo.findById(tx, parentId)))
+      throw validationFailed({ parentId: 'organisations.errors.parentUnknown' });
     if (id !== null && (await repo.wouldLoop(tx, id, parentId))) {
       throw validationFailed({ parentId: 'organisations.errors.parentSelf' });
     }
@@ -62,18 +69,26 @@ export function organisationsService(db: Database) {
       return inScope(db, scopeOf(ctx.principal), async (tx) => {
         await checkParent(tx, null, value.parentId);
         if (await repo.findByCode(tx, value.code)) {
-          throw new DomainError('ERR_ORGANISATION_CODE_TAKEN', `An organisation with code ${value.code} already exists`, {
-            fields: { code: 'organisations.errors.codeTaken' },
-          });
+          throw new DomainError(
+            'ERR_ORGANISATION_CODE_TAKEN',
+            `An organisation with code ${value.code} already exists`,
+            {
+              fields: { code: 'organisations.errors.codeTaken' },
+            },
+          );
         }
         let org: Organisation;
         try {
           org = await repo.insert(tx, value);
         } catch (error) {
           if (isUniqueViolation(error)) {
-            throw new DomainError('ERR_ORGANISATION_CODE_TAKEN', `An organisation with code ${value.code} already exists`, {
-              fields: { code: 'organisations.errors.codeTaken' },
-            });
+            throw new DomainError(
+              'ERR_ORGANISATION_CODE_TAKEN',
+              `An organisation with code ${value.code} already exists`,
+              {
+                fields: { code: 'organisations.errors.codeTaken' },
+              },
+            );
           }
           throw error;
         }
@@ -93,7 +108,8 @@ export function organisationsService(db: Database) {
     async change(ctx: Context, id: string, input: Record<string, unknown>): Promise<Organisation> {
       const allowed = visibleIds(ctx.principal);
       if (!isUuid(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
-      if (!isPlatformAdmin(ctx.principal)) throw forbidden('Only platform administrators change organisations');
+      if (!isPlatformAdmin(ctx.principal))
+        throw forbidden('Only platform administrators change organisations');
       const { value, errors } = validateOrganisation(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
       return inScope(db, scopeOf(ctx.principal), async (tx) => {
@@ -102,9 +118,13 @@ export function organisationsService(db: Database) {
         await checkParent(tx, id, value.parentId);
         const sameCode = await repo.findByCode(tx, value.code);
         if (sameCode && sameCode.id !== id) {
-          throw new DomainError('ERR_ORGANISATION_CODE_TAKEN', `An organisation with code ${value.code} already exists`, {
-            fields: { code: 'organisations.errors.codeTaken' },
-          });
+          throw new DomainError(
+            'ERR_ORGANISATION_CODE_TAKEN',
+            `An organisation with code ${value.code} already exists`,
+            {
+              fields: { code: 'organisations.errors.codeTaken' },
+            },
+          );
         }
         const after = (await repo.update(tx, id, value))!;
         await recordAudit(tx, {

@@ -24,7 +24,13 @@ export const ErrorResponse = Type.Object(
 
 function ajv(options: { coerceTypes: boolean }) {
   // Unknown fields are errors, never dropped in silence; bodies are never type-coerced ("5" is not 5).
-  const instance = new Ajv({ allErrors: false, removeAdditional: false, useDefaults: true, coerceTypes: options.coerceTypes, strict: false });
+  const instance = new Ajv({
+    allErrors: false,
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: options.coerceTypes,
+    strict: false,
+  });
   (addFormats as unknown as (ajv: Ajv) => void)(instance);
   return instance;
 }
@@ -48,7 +54,8 @@ export const apiPlatform = fp<{ version: string }>(async (app, options) => {
   });
   app.setSerializerCompiler(({ schema }) => {
     let serialize: ((data: unknown) => string) | undefined;
-    return (data: unknown) => (serialize ??= fastJsonStringify(schema as Parameters<typeof fastJsonStringify>[0]))(data);
+    return (data: unknown) =>
+      (serialize ??= fastJsonStringify(schema as Parameters<typeof fastJsonStringify>[0]))(data);
   });
 
   await app.register(fastifySwagger, {
@@ -63,7 +70,9 @@ export const apiPlatform = fp<{ version: string }>(async (app, options) => {
       },
       servers: [{ url: '/' }],
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Tandem API token' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Tandem API token' },
+        },
       },
       security: [{ bearerAuth: [] }],
     },

@@ -1,3 +1,10 @@
 export * from './principal.js';
 export { hashPassword, verifyPassword, decoyPasswordHash } from './passwords.js';
-export { newSecret, hashSecret, newApiToken, looksLikeApiToken, looksLikeSessionToken, API_TOKEN_PREFIX } from './tokens.js';
+export {
+  newSecret,
+  hashSecret,
+  newApiToken,
+  looksLikeApiToken,
+  looksLikeSessionToken,
+  API_TOKEN_PREFIX,
+} from './tokens.js';

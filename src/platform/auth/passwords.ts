@@ -15,7 +15,10 @@ const KEY_LENGTH = 32;
 /** Hashes a password as `scrypt$N$r$p$salt$hash`, so that the cost can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...COST, maxmem: 128 * COST.N * COST.r * 2 });
+  const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, {
+    ...COST,
+    maxmem: 128 * COST.N * COST.r * 2,
+  });
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 

@@ -49,5 +49,9 @@ export function isPlatformAdmin(principal: Principal): boolean {
 
 /** What row level security lets this person see: their current organisation only. */
 export function scopeOf(principal: Principal): Scope {
-  return { userId: principal.userId, orgIds: [principal.org.orgId], platformAdmin: isPlatformAdmin(principal) };
+  return {
+    userId: principal.userId,
+    orgIds: [principal.org.orgId],
+    platformAdmin: isPlatformAdmin(principal),
+  };
 }

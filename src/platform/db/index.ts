@@ -1,5 +1,13 @@
 export { openDatabase, type Database, type Engine, type OpenOptions } from './database.js';
-export { inScope, readInScope, authenticationStatement, NO_SCOPE, APP_ROLE, type Scope, type Tx } from './unit-of-work.js';
+export {
+  inScope,
+  readInScope,
+  authenticationStatement,
+  NO_SCOPE,
+  APP_ROLE,
+  type Scope,
+  type Tx,
+} from './unit-of-work.js';
 export { migrate, readMigrations, MigrationError, MIGRATIONS_DIR } from './migrate.js';
 export { DataDirLockedError } from './lock.js';
 export type { Schema } from './schema.js';

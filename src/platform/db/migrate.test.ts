@@ -12,7 +12,8 @@ let dir: string;
 beforeAll(async () => {
   db = await openTestDatabase();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-migrations-'));
-  for (const file of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
+  for (const file of fs.readdirSync(MIGRATIONS_DIR))
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
 });
 afterAll(async () => {
   await db.destroy();
@@ -20,11 +21,16 @@ afterAll(async () => {
 });
 
 const tableExists = async (name: string) =>
-  (await sql<{ found: boolean }>`select to_regclass(${name}) is not null as found`.execute(db.kysely)).rows[0]!.found;
+  (await sql<{ found: boolean }>`select to_regclass(${name}) is not null as found`.execute(db.kysely))
+    .rows[0]!.found;
 
 describe('migrations', () => {
   it('records every migration once, and applying again changes nothing', async () => {
-    const recorded = await db.kysely.selectFrom('schema_migrations').select('name').orderBy('version').execute();
+    const recorded = await db.kysely
+      .selectFrom('schema_migrations')
+      .select('name')
+      .orderBy('version')
+      .execute();
     expect(recorded.map((row) => row.name)).toEqual(readMigrations().map((m) => m.name));
     expect(await migrate(db)).toEqual([]);
   });

@@ -66,13 +66,19 @@ export async function migrate(
              applied_at timestamptz not null default now())`,
         )
         .execute(connection);
-      const done = await connection.selectFrom('schema_migrations').select(['version', 'name', 'checksum']).execute();
+      const done = await connection
+        .selectFrom('schema_migrations')
+        .select(['version', 'name', 'checksum'])
+        .execute();
       const doneByVersion = new Map(done.map((row) => [row.version, row]));
       for (const migration of migrations) {
         const previous = doneByVersion.get(migration.version);
         if (previous) {
           if (previous.checksum !== migration.checksum) {
-            throw new MigrationError(migration.name, 'it was changed after it was applied; add a new migration instead');
+            throw new MigrationError(
+              migration.name,
+              'it was changed after it was applied; add a new migration instead',
+            );
           }
           continue;
         }

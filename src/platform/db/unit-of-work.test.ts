@@ -8,8 +8,16 @@ let scope: Scope;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const org = await db.kysely.selectFrom('organisations').select('id').where('code', '=', 'WDC').executeTakeFirstOrThrow();
-  const user = await db.kysely.selectFrom('users').select('id').where('email', '=', 'requester@wyvern.example').executeTakeFirstOrThrow();
+  const org = await db.kysely
+    .selectFrom('organisations')
+    .select('id')
+    .where('code', '=', 'WDC')
+    .executeTakeFirstOrThrow();
+  const user = await db.kysely
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'requester@wyvern.example')
+    .executeTakeFirstOrThrow();
   scope = { userId: user.id, orgIds: [org.id] };
 });
 afterAll(() => db.destroy());
@@ -44,7 +52,14 @@ describe('units of work', () => {
         await sql`select 1 / 0`.execute(tx);
       }),
     ).rejects.toThrow(/division by zero/);
-    const name = async () => (await db.kysely.selectFrom('organisations').select('name').where('code', '=', 'SVCT').executeTakeFirstOrThrow()).name;
+    const name = async () =>
+      (
+        await db.kysely
+          .selectFrom('organisations')
+          .select('name')
+          .where('code', '=', 'SVCT')
+          .executeTakeFirstOrThrow()
+      ).name;
     expect(await name()).toBe('Severn Vale Community Trust');
     await inScope(db, admin, async (tx) => {
       await rename('First')(tx);
@@ -54,8 +69,12 @@ describe('units of work', () => {
   });
 
   it('recover from a first query that fails, on the same connection', async () => {
-    await expect(inScope(db, scope, (tx) => sql`select * from no_such_table`.execute(tx))).rejects.toThrow(/no_such_table/);
-    await expect(readInScope(db, scope, (tx) => sql`select * from no_such_table`.execute(tx))).rejects.toThrow(/no_such_table/);
+    await expect(inScope(db, scope, (tx) => sql`select * from no_such_table`.execute(tx))).rejects.toThrow(
+      /no_such_table/,
+    );
+    await expect(
+      readInScope(db, scope, (tx) => sql`select * from no_such_table`.execute(tx)),
+    ).rejects.toThrow(/no_such_table/);
     const seen = await inScope(db, scope, async (tx) => (await whoAmI.execute(tx)).rows[0]);
     expect(seen?.role).toBe('tandem_app');
   });

@@ -43,7 +43,11 @@ function enterScope(scope: Scope): Preamble {
  * the inner one would wait for ever.
  */
 export async function inScope<T>(db: Database, scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const pending: PendingScope = { preamble: [{ name: 'tandem_begin', values: [] }, enterScope(scope)], sent: false, single: false };
+  const pending: PendingScope = {
+    preamble: [{ name: 'tandem_begin', values: [] }, enterScope(scope)],
+    sent: false,
+    single: false,
+  };
   return db.kysely.connection().execute((connection) =>
     pendingScope.run(pending, async () => {
       let result: T;

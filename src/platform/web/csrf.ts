@@ -48,6 +48,7 @@ export const csrfProtection = fp<CsrfOptions>(async (app, options) => {
       expected !== '' &&
       sent.length === expected.length &&
       crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-    if (!ok) throw new DomainError('ERR_CSRF', 'The form could not be checked; reload the page and try again');
+    if (!ok)
+      throw new DomainError('ERR_CSRF', 'The form could not be checked; reload the page and try again');
   });
 });

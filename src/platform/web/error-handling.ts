@@ -17,7 +17,8 @@ export function signInRedirect(request: FastifyRequest): string {
   let path = '/';
   try {
     const parsed = new URL(next, 'http://tandem.invalid');
-    if (parsed.origin === 'http://tandem.invalid' || next.startsWith('http')) path = parsed.pathname + parsed.search;
+    if (parsed.origin === 'http://tandem.invalid' || next.startsWith('http'))
+      path = parsed.pathname + parsed.search;
   } catch {
     path = '/';
   }
@@ -40,15 +41,21 @@ export function toDomainError(error: FastifyError | DomainError | Error): Domain
             ? [base, params.additionalProperty].filter(Boolean).join('.')
             : base || fastifyError.validationContext || 'body';
       const message =
-        typeof params.additionalProperty === 'string' ? 'is not a known field' : (issue.message ?? 'is not valid');
+        typeof params.additionalProperty === 'string'
+          ? 'is not a known field'
+          : (issue.message ?? 'is not valid');
       fields[name] ??= message;
     }
     const summary = Object.entries(fields)
       .map(([field, problem]) => `${field} ${problem}`)
       .join('; ');
-    return new DomainError('ERR_VALIDATION', `Invalid ${fastifyError.validationContext ?? 'request'}: ${summary}`, {
-      fields,
-    });
+    return new DomainError(
+      'ERR_VALIDATION',
+      `Invalid ${fastifyError.validationContext ?? 'request'}: ${summary}`,
+      {
+        fields,
+      },
+    );
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -102,5 +109,7 @@ export const errorHandling = fp(async (app) => {
     else request.log.info({ code: failure.code }, failure.message);
     return sendError(request, reply, failure);
   });
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new DomainError('ERR_NOT_FOUND', 'Not found')));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new DomainError('ERR_NOT_FOUND', 'Not found')),
+  );
 });

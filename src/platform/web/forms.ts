@@ -15,8 +15,15 @@ export interface FormErrors {
  * form's fields top to bottom, so the summary reads in the same order as the page; `ids` maps a
  * field to the id of its first input where they differ (radios, checkboxes).
  */
-export function formErrors(errors: FieldErrors, fieldOrder: string[], ids: Record<string, string> = {}): FormErrors {
-  const names = [...fieldOrder.filter((name) => name in errors), ...Object.keys(errors).filter((name) => !fieldOrder.includes(name))];
+export function formErrors(
+  errors: FieldErrors,
+  fieldOrder: string[],
+  ids: Record<string, string> = {},
+): FormErrors {
+  const names = [
+    ...fieldOrder.filter((name) => name in errors),
+    ...Object.keys(errors).filter((name) => !fieldOrder.includes(name)),
+  ];
   const fields: FormErrors['fields'] = {};
   const errorList = names.map((name) => {
     const text = translate(errors[name] ?? '');
@@ -48,6 +55,12 @@ export function signedIn(request: FastifyRequest): Principal {
 
 /** A local path to return to after sign-in; anything else (another site, a scheme) becomes "/". */
 export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\')
+  )
+    return '/';
   return value;
 }

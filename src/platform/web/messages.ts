@@ -68,7 +68,8 @@ export const en = {
     add: 'Add an organisation',
     edit: 'Change organisation',
     code: 'Code',
-    codeHint: '2 to 16 capital letters, digits or hyphens, starting with a letter; used in files and web addresses',
+    codeHint:
+      '2 to 16 capital letters, digits or hyphens, starting with a letter; used in files and web addresses',
     name: 'Name',
     role: 'Role in the partnership',
     kind: 'Kind of organisation',
@@ -170,10 +171,15 @@ export const en = {
     },
   },
   accessibility: { title: 'Accessibility statement for Tandem' },
-  footer: { heading: 'Support links', accessibility: 'Accessibility statement', api: 'API (OpenAPI document)' },
+  footer: {
+    heading: 'Support links',
+    accessibility: 'Accessibility statement',
+    api: 'API (OpenAPI document)',
+  },
   errors: {
     notFoundTitle: 'Page not found',
-    notFoundBody: 'If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.',
+    notFoundBody:
+      'If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.',
     forbiddenTitle: 'You cannot do that',
     csrfTitle: 'This form has expired',
     csrfBody: 'For your security, go back, reload the page and try again.',
@@ -197,7 +203,11 @@ export function registerMessages(section: string, messages: object): void {
 }
 
 /** Looks up a dotted key such as "signIn.title" and fills `{name}` placeholders. */
-export function translate(key: string, params: Record<string, string | number> = {}, messages: Messages = en): string {
+export function translate(
+  key: string,
+  params: Record<string, string | number> = {},
+  messages: Messages = en,
+): string {
   const [section = '', ...rest] = key.split('.');
   let node: unknown = sections.get(section) ?? messages;
   for (const part of sections.has(section) ? rest : [section, ...rest]) {

@@ -6,7 +6,10 @@ let t: TestApp;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  t = await buildTestApp({ TANDEM_TRUST_PROXY: '1', LOG_LEVEL: 'debug' }, { logStream: { write: (line) => void logLines.push(line) } });
+  t = await buildTestApp(
+    { TANDEM_TRUST_PROXY: '1', LOG_LEVEL: 'debug' },
+    { logStream: { write: (line) => void logLines.push(line) } },
+  );
 });
 afterAll(() => t.close());
 
@@ -26,13 +29,23 @@ describe('security of every response', () => {
   });
 
   it('keeps a caller-supplied request id for tracing, if it is sane', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } })).headers['x-request-id']).toBe('abc-123');
-    expect((await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\n' } })).headers['x-request-id']).not.toBe('bad id\n');
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } }))
+        .headers['x-request-id'],
+    ).toBe('abc-123');
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\n' } }))
+        .headers['x-request-id'],
+    ).not.toBe('bad id\n');
   });
 
   it('marks cookies Secure when the request came over TLS, and sends HSTS', async () => {
     const browser = new Browser(t.app);
-    const page = await t.app.inject({ method: 'GET', url: '/sign-in', headers: { 'x-forwarded-proto': 'https' } });
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/sign-in',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
     expect(page.cookies.find((c) => c.name === 'tandem_csrf')?.secure).toBe(true);
     expect(page.headers['strict-transport-security']).toContain('max-age=');
     browser.cookies = Object.fromEntries(page.cookies.map((c) => [c.name, c.value]));
@@ -42,7 +55,11 @@ describe('security of every response', () => {
       url: '/sign-in',
       cookies: browser.cookies,
       headers: { 'x-forwarded-proto': 'https', 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: browser.csrf, email: 'agent@mercia.example', password: DEMO_PASSWORD }).toString(),
+      payload: new URLSearchParams({
+        _csrf: browser.csrf,
+        email: 'agent@mercia.example',
+        password: DEMO_PASSWORD,
+      }).toString(),
     });
     expect(signIn.statusCode).toBe(303);
     const session = signIn.cookies.find((c) => c.name === 'tandem_session')!;
@@ -55,7 +72,11 @@ describe('security of every response', () => {
     await browser.post('/sign-in', { email: 'finance@mercia.example', password: DEMO_PASSWORD });
     const session = browser.cookies.tandem_session!;
     await browser.get('/');
-    await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer tdm_${'b'.repeat(43)}` } });
+    await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer tdm_${'b'.repeat(43)}` },
+    });
     const log = logLines.join('');
     expect(log).toContain('"reqId"');
     expect(log).not.toContain(DEMO_PASSWORD);

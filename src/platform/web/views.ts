@@ -43,7 +43,9 @@ export function configureNunjucks(): nunjucks.Environment {
     value ? LONDON_DATE_TIME.format(new Date(value)).replace(' at ', ', ') : '',
   );
   env.addFilter('pounds', (value: string | null | undefined) => (value ? groupPounds(String(value)) : ''));
-  env.addFilter('date', (value: Date | string | null | undefined) => (value ? LONDON_DATE.format(new Date(value)) : ''));
+  env.addFilter('date', (value: Date | string | null | undefined) =>
+    value ? LONDON_DATE.format(new Date(value)) : '',
+  );
   return env;
 }
 
@@ -67,10 +69,13 @@ function pageContext(request: FastifyRequest): Record<string, unknown> {
 
 export const views = fp(async (app) => {
   const env = configureNunjucks();
-  app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-    const html = env.render(template, { ...pageContext(this.request), ...data });
-    return this.type('text/html; charset=utf-8').send(html);
-  });
+  app.decorateReply(
+    'page',
+    function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+      const html = env.render(template, { ...pageContext(this.request), ...data });
+      return this.type('text/html; charset=utf-8').send(html);
+    },
+  );
 
   await app.register(fastifyStatic, {
     root: path.join(GOVUK_DIST, 'govuk', 'assets'),
@@ -84,5 +89,10 @@ export const views = fp(async (app) => {
     decorateReply: false,
     maxAge: '1d',
   });
-  await app.register(fastifyStatic, { root: PUBLIC, prefix: '/assets/app/', decorateReply: false, maxAge: '1h' });
+  await app.register(fastifyStatic, {
+    root: PUBLIC,
+    prefix: '/assets/app/',
+    decorateReply: false,
+    maxAge: '1h',
+  });
 });
