@@ -159,27 +159,35 @@ create table tariffs (
 );
 create index tariffs_offering on tariffs (offering_id, org_id, valid_from);
 
--- No two prices of the same offering for the same organisation may be in force on the same day.
--- An exclusion constraint would need btree_gist, which the embedded engine does not load, so a
--- trigger checks instead; the advisory lock makes concurrent writers for one offering and
--- organisation take turns, so neither can miss the other's row.
-create function tariffs_no_overlap() returns trigger
+-- No two rows of an effective-dated table with the same key may be in force on the same day
+-- (valid_from to valid_to, both inclusive); TG_ARGV names the key's two columns. An exclusion
+-- constraint would need btree_gist, which the embedded engine does not load, so a trigger checks
+-- instead; the advisory lock makes concurrent writers of one key take turns, so neither can miss
+-- the other's row. The refusal names the trigger as its constraint, for the application to map.
+create function refuse_overlapping_periods() returns trigger
   language plpgsql security definer set search_path = public as $$
+declare
+  first_value text := to_jsonb(new) ->> tg_argv[0];
+  second_value text := to_jsonb(new) ->> tg_argv[1];
+  overlapping boolean;
 begin
-  perform pg_advisory_xact_lock(hashtext('tariff:' || new.offering_id::text || ':' || new.org_id::text));
-  if exists (
-    select 1 from tariffs t
-     where t.offering_id = new.offering_id and t.org_id = new.org_id and t.id <> new.id
-       and daterange(t.valid_from, t.valid_to, '[]') && daterange(new.valid_from, new.valid_to, '[]')
-  ) then
-    raise exception 'tariff dates overlap another price of the same offering for the same organisation'
-      using errcode = 'exclusion_violation', constraint = 'tariffs_no_overlap';
+  perform pg_advisory_xact_lock(hashtext(tg_table_name || ':' || first_value || ':' || second_value));
+  execute format(
+    'select exists (select 1 from %I t where t.%I = $1::uuid and t.%I = $2::uuid and t.id <> $3
+                       and daterange(t.valid_from, t.valid_to, ''[]'') && daterange($4, $5, ''[]''))',
+    tg_table_name, tg_argv[0], tg_argv[1])
+    into overlapping using first_value, second_value, new.id, new.valid_from, new.valid_to;
+  if overlapping then
+    raise exception '% dates overlap another row with the same % and %', tg_table_name, tg_argv[0], tg_argv[1]
+      using errcode = 'exclusion_violation', constraint = tg_name;
   end if;
   return new;
 end
 $$;
+
+-- No two prices of the same offering for the same organisation may be in force on the same day.
 create trigger tariffs_no_overlap before insert or update on tariffs
-  for each row execute function tariffs_no_overlap();
+  for each row execute function refuse_overlapping_periods('offering_id', 'org_id');
 
 -- Policy helpers. They read tables that have policies of their own, as the caller.
 

@@ -1,25 +1,9 @@
 -- Agreements and service line managers, now that people change them through the application.
 
--- No two agreements of one partner for one service line may be in force on the same day. As for
--- prices, a trigger rather than an exclusion constraint (the embedded engine has no btree_gist), and
--- an advisory lock so that two administrators adding agreements at once take turns.
-create function service_agreements_no_overlap() returns trigger
-  language plpgsql security definer set search_path = public as $$
-begin
-  perform pg_advisory_xact_lock(hashtext('agreement:' || new.org_id::text || ':' || new.service_line_id::text));
-  if exists (
-    select 1 from service_agreements a
-     where a.org_id = new.org_id and a.service_line_id = new.service_line_id and a.id <> new.id
-       and daterange(a.valid_from, a.valid_to, '[]') && daterange(new.valid_from, new.valid_to, '[]')
-  ) then
-    raise exception 'agreement dates overlap another agreement of the same partner for the same service line'
-      using errcode = 'exclusion_violation', constraint = 'service_agreements_no_overlap';
-  end if;
-  return new;
-end
-$$;
+-- No two agreements of one partner for one service line may be in force on the same day; the
+-- same check as for prices (see refuse_overlapping_periods in 0002).
 create trigger service_agreements_no_overlap before insert or update on service_agreements
-  for each row execute function service_agreements_no_overlap();
+  for each row execute function refuse_overlapping_periods('org_id', 'service_line_id');
 
 -- A manager of a line may hand it to other service managers of the host, themselves included in or
 -- left out of the new list. In 0002 the update policy had no WITH CHECK, so its USING clause also
