@@ -169,17 +169,19 @@ declare
   found_org uuid;
   found_expiry timestamptz;
   found_token uuid;
+  last_used timestamptz;
 begin
   -- Called on its own, outside a unit of work, to save round trips: so it becomes the application
   -- role itself before it reads anything, and row level security applies to every query below.
-  perform set_config('role', 'tandem_app', true);
-  perform set_config('app.auth_token_hash', p_token_hash, true);
+  -- (Every statement here runs at every request, so they are as few as they can be.)
+  perform set_config('role', 'tandem_app', true), set_config('app.auth_token_hash', p_token_hash, true);
   if p_kind = 'session' then
-    select s.user_id, s.org_id, s.expires_at into found_user, found_org, found_expiry
+    select s.user_id, s.org_id, s.expires_at, s.last_seen_at into found_user, found_org, found_expiry, last_used
       from sessions s
      where s.token_hash = p_token_hash and s.expires_at > now() and s.last_seen_at > now() - p_idle;
   else
-    select t.user_id, t.org_id, t.expires_at, t.id into found_user, found_org, found_expiry, found_token
+    select t.user_id, t.org_id, t.expires_at, t.id, t.last_used_at
+      into found_user, found_org, found_expiry, found_token, last_used
       from api_tokens t
      where t.token_hash = p_token_hash and t.revoked_at is null and t.expires_at > now();
   end if;
@@ -187,17 +189,18 @@ begin
     perform set_config('app.auth_token_hash', '', true);
     return;
   end if;
-  perform set_config('app.user_id', found_user::text, true);
   -- A token acts in its own organisation only.
-  if p_kind = 'token' then
-    perform set_config('app.org_ids', found_org::text, true);
-  end if;
-  if p_kind = 'session' then
-    update sessions s set last_seen_at = now()
-     where s.token_hash = p_token_hash and s.last_seen_at < now() - interval '1 minute';
-  else
-    update api_tokens t set last_used_at = now()
-     where t.token_hash = p_token_hash and (t.last_used_at is null or t.last_used_at < now() - interval '1 minute');
+  perform set_config('app.user_id', found_user::text, true),
+          set_config('app.org_ids', case when p_kind = 'token' then found_org::text else '' end, true);
+  -- The idle clock (and a token's last use) is renewed at most once a minute, not at every request.
+  if last_used is null or last_used < now() - interval '1 minute' then
+    if p_kind = 'session' then
+      update sessions s set last_seen_at = now()
+       where s.token_hash = p_token_hash and s.last_seen_at < now() - interval '1 minute';
+    else
+      update api_tokens t set last_used_at = now()
+       where t.token_hash = p_token_hash and (t.last_used_at is null or t.last_used_at < now() - interval '1 minute');
+    end if;
   end if;
   perform set_config('app.auth_token_hash', '', true);
   return query
