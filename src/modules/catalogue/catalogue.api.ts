@@ -282,6 +282,8 @@ const ManagersSchema = Type.Object({
   ),
 });
 
+const TeamsSchema = Type.Object({ data: Type.Array(Type.String(), { description: 'Team names, in order' }) });
+
 function presentAgreement(agreement: AgreementView) {
   return {
     id: agreement.id,
@@ -931,6 +933,47 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{
     },
     async (request) =>
       presentManagers(await lineManagers.remove(ctx(request), request.params.code, request.params.userId)),
+  );
+
+  // Service line teams
+
+  app.post(
+    '/catalogue/service-lines/:code/teams',
+    {
+      schema: {
+        summary: "Add a team to a service line (platform administrators and the line's managers)",
+        description:
+          'Team names are unique within a line whatever their case (ERR_TEAM_NAME_TAKEN otherwise). Answers with every team.',
+        tags: ['catalogue'],
+        params: CodeParams,
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 200, description: "The team's name" }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: TeamsSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send({ data: await lineManagers.addTeam(ctx(request), request.params.code, request.body) }),
+  );
+
+  app.delete(
+    '/catalogue/service-lines/:code/teams/:name',
+    {
+      schema: {
+        summary: "Take a team off a service line (platform administrators and the line's managers)",
+        description: 'The name must match exactly (ERR_NOT_FOUND otherwise).',
+        tags: ['catalogue'],
+        params: Type.Object({ code: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 200 }) }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await lineManagers.removeTeam(ctx(request), request.params.code, request.params.name);
+      return reply.status(204).send(null);
+    },
   );
 
   // Agreements: which service lines a partner takes (platform administrators)

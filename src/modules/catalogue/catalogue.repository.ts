@@ -558,6 +558,33 @@ export const catalogueRepository = {
     return result.numUpdatedRows > 0n;
   },
 
+  // Service line teams
+
+  /**
+   * Adds a team to a line; false when the line already has a team of that name, whatever its case.
+   * The condition sits in the statement, so the check and the insert see the same teams.
+   */
+  async addLineTeam(tx: Tx, line: { id: string; orgId: string }, name: string): Promise<boolean> {
+    const result = await sql`
+      insert into service_line_teams (org_id, service_line_id, name)
+      select ${line.orgId}::uuid, ${line.id}::uuid, ${name}
+       where not exists (select 1 from service_line_teams
+                          where service_line_id = ${line.id}::uuid and lower(name) = lower(${name}))`.execute(
+      tx,
+    );
+    return (result.numAffectedRows ?? 0n) > 0n;
+  },
+
+  /** Takes a team off a line; false when the line has no team of exactly that name. */
+  async removeLineTeam(tx: Tx, serviceLineId: string, name: string): Promise<boolean> {
+    const result = await c(tx)
+      .deleteFrom('service_line_teams')
+      .where('service_line_id', '=', serviceLineId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  },
+
   /** Partners taking any of these lines at any time, for variant and price pages. */
   async partnersOf(
     tx: Tx,

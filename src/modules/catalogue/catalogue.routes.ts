@@ -653,7 +653,7 @@ export async function catalogueRoutes(
     data: { values?: Body; errors?: FieldErrors } = {},
   ) => {
     const view = await lineManagers.view(ctx(request), code);
-    const { errorList, fields } = formErrors(data.errors ?? {}, ['managers', 'email']);
+    const { errorList, fields } = formErrors(data.errors ?? {}, ['name', 'managers', 'email']);
     return reply.status(data.errors ? 400 : 200).page('catalogue/views/service-line.njk', {
       title: view.line.name,
       view,
@@ -663,6 +663,8 @@ export async function catalogueRoutes(
       notice: notice(request, {
         managerAdded: 'catalogue.lineManagers.added',
         managerRemoved: 'catalogue.lineManagers.removed',
+        teamAdded: 'catalogue.lineTeams.added',
+        teamRemoved: 'catalogue.lineTeams.removed',
       }),
     });
   };
@@ -692,6 +694,31 @@ export async function catalogueRoutes(
       async () => {
         await lineManagers.remove(ctx(request), code, userId);
         return `/catalogue/service-lines/${code.toUpperCase()}?managerRemoved=1`;
+      },
+      (errors) => linePage(request, reply, code, { errors }),
+    );
+  });
+
+  app.post('/catalogue/service-lines/:code/teams', async (request, reply) => {
+    const { code } = request.params as { code: string };
+    const body = formBody(request);
+    return submit(
+      reply,
+      async () => {
+        await lineManagers.addTeam(ctx(request), code, { name: body.name });
+        return `/catalogue/service-lines/${code.toUpperCase()}?teamAdded=1`;
+      },
+      (errors) => linePage(request, reply, code, { values: body, errors }),
+    );
+  });
+
+  app.post('/catalogue/service-lines/:code/teams/:name/remove', async (request, reply) => {
+    const { code, name } = request.params as { code: string; name: string };
+    return submit(
+      reply,
+      async () => {
+        await lineManagers.removeTeam(ctx(request), code, name);
+        return `/catalogue/service-lines/${code.toUpperCase()}?teamRemoved=1`;
       },
       (errors) => linePage(request, reply, code, { errors }),
     );

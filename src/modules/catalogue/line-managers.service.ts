@@ -10,16 +10,17 @@ import type { Context } from './catalogue.service.js';
 export interface LineView {
   line: ServiceLine;
   managers: Person[];
-  /** Whether the caller may add and remove this line's managers. */
+  /** Whether the caller may add and remove this line's managers and teams. */
   canManage: boolean;
   /** Service managers of the host who do not manage the line yet (only for those who can manage it). */
   candidates: Person[];
 }
 
 /**
- * Who manages a service line. Its page is for the host's staff and platform administrators; a
- * platform administrator or a manager of the line may change who else manages it, choosing among
- * the host's service managers, and never leaving the line with nobody.
+ * Who manages a service line, and its teams. Its page is for the host's staff and platform
+ * administrators; a platform administrator or a manager of the line may change who else manages it,
+ * choosing among the host's service managers, and never leaving the line with nobody, and may add
+ * and remove its teams.
  */
 export function lineManagersService(db: Database) {
   /** The line, when the caller may see its page; partners (and unknown codes) find nothing. */
@@ -68,6 +69,18 @@ export function lineManagersService(db: Database) {
       entityId: line.id,
       before: { managers: before.map((p) => p.email || p.id) },
       after: { managers: (await managersOf(tx, after)).map((p) => p.email || p.id) },
+      requestId: ctx.requestId ?? null,
+    });
+
+  const auditTeams = (tx: Tx, ctx: Context, action: string, line: ServiceLine, after: ServiceLine) =>
+    recordAudit(tx, {
+      actorUserId: ctx.principal.userId,
+      orgId: line.orgId,
+      action,
+      entityType: 'service_line',
+      entityId: line.id,
+      before: { teams: line.teams },
+      after: { teams: after.teams },
       requestId: ctx.requestId ?? null,
     });
 
@@ -130,7 +143,49 @@ export function lineManagersService(db: Database) {
         return managersOf(tx, after);
       });
     },
+
+    /** Adds a team to the line; its name is unique within the line, whatever its case. Answers with every team. */
+    async addTeam(ctx: Context, code: string, input: { name?: unknown }): Promise<string[]> {
+      return unit(ctx, async (tx) => {
+        const line = await managedLine(tx, ctx, code);
+        const name = typeof input.name === 'string' ? input.name.trim() : '';
+        if (!name) throw validationFailed({ name: 'catalogue.errors.teamMissing' });
+        if (name.length > 200) throw validationFailed({ name: 'catalogue.errors.teamTooLong' });
+        const taken = () =>
+          new DomainError('ERR_TEAM_NAME_TAKEN', `This service line already has a team called ${name}`, {
+            fields: { name: 'catalogue.errors.teamTaken' },
+          });
+        let added: boolean;
+        try {
+          added = await repo.addLineTeam(tx, line, name);
+        } catch (error) {
+          // Two people adding the same name at once: the second meets the unique constraint.
+          if (isUniqueViolation(error)) throw taken();
+          throw error;
+        }
+        if (!added) throw taken();
+        const after = (await repo.serviceLines(tx, [line.id]))[0]!;
+        await auditTeams(tx, ctx, 'service-line.team.add', line, after);
+        return after.teams;
+      });
+    },
+
+    /** Takes a team, named exactly, off the line. Answers with the teams left. */
+    async removeTeam(ctx: Context, code: string, name: string): Promise<string[]> {
+      return unit(ctx, async (tx) => {
+        const line = await managedLine(tx, ctx, code);
+        if (!line.teams.includes(name) || !(await repo.removeLineTeam(tx, line.id, name)))
+          throw notFound('That team');
+        const after = (await repo.serviceLines(tx, [line.id]))[0]!;
+        await auditTeams(tx, ctx, 'service-line.team.remove', line, after);
+        return after.teams;
+      });
+    },
   };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
 export type LineManagersService = ReturnType<typeof lineManagersService>;
