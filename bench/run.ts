@@ -10,9 +10,8 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const available = fs
   .readdirSync(here)
-  .filter((file) => file.endsWith('.ts') && file !== 'run.ts' && !file.includes('.'.repeat(1) + 'lib'))
+  .filter((file) => /^[a-z][a-z-]*\.ts$/.test(file) && file !== 'run.ts')
   .map((file) => file.replace(/\.ts$/, ''))
-  .filter((name) => !name.startsWith('_'))
   .sort();
 
 const wanted = process.argv.slice(2);
