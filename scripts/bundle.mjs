@@ -4,7 +4,6 @@
 // bundle is split at dynamic imports, so a command loads only what it uses.
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 // Two levels below the root, like src/platform/paths.ts, so the paths it derives stay right.
@@ -46,6 +45,8 @@ export async function ensureBundle() {
 
   // Every file name carries a hash of its content, so a process still running an older build
   // keeps finding its own files; the manifest names the newest entry and is replaced in one step.
+  // Loaded only when a build is needed: most starts find the bundle up to date.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: { cli: path.join(ROOT, 'src', 'cli.ts') },
     outdir: OUT,
