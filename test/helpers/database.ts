@@ -39,3 +39,15 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** Ids by organisation code and by email address, read as the owner: for tests to name rows. */
+export async function demoIds(
+  db: Database,
+): Promise<{ orgs: Record<string, string>; users: Record<string, string> }> {
+  const orgs = await db.kysely.selectFrom('organisations').select(['id', 'code']).execute();
+  const users = await db.kysely.selectFrom('users').select(['id', 'email']).execute();
+  return {
+    orgs: Object.fromEntries(orgs.map((org) => [org.code, org.id])),
+    users: Object.fromEntries(users.map((user) => [user.email, user.id])),
+  };
+}

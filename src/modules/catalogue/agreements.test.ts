@@ -10,6 +10,7 @@ import {
 } from '../../../test/helpers/app.js';
 import { catalogueRepository } from './catalogue.repository.js';
 import { londonToday } from './catalogue.service.js';
+import { demoIds } from '../../../test/helpers/database.js';
 
 let t: TestApp;
 const orgs: Record<string, string> = {};
@@ -17,10 +18,9 @@ const users: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await buildTestApp();
-  for (const org of await t.db.kysely.selectFrom('organisations').select(['id', 'code']).execute())
-    orgs[org.code] = org.id;
-  for (const user of await t.db.kysely.selectFrom('users').select(['id', 'email']).execute())
-    users[user.email] = user.id;
+  const found = await demoIds(t.db);
+  Object.assign(orgs, found.orgs);
+  Object.assign(users, found.users);
 });
 afterAll(() => t.close());
 

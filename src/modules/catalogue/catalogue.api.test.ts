@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { apiCall, apiTokenFor, buildTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { demoIds } from '../../../test/helpers/database.js';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -15,8 +16,7 @@ let fire: string;
 
 beforeAll(async () => {
   t = await buildTestApp();
-  for (const org of await t.db.kysely.selectFrom('organisations').select(['id', 'code']).execute())
-    ids[org.code] = org.id;
+  Object.assign(ids, (await demoIds(t.db)).orgs);
   manager = await tokenFor('service.manager@mercia.example', 'MCC');
   wyvern = await tokenFor('requester@wyvern.example', 'WDC');
   fire = await tokenFor('requester@merciafire.example', 'MFRS');

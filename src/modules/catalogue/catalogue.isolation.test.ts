@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { inScope, type Scope, type Tx } from '../../platform/db/index.js';
-import { openTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
+import { openTestDatabase, type TestDatabase, demoIds } from '../../../test/helpers/database.js';
 
 let db: TestDatabase;
 const orgs: Record<string, string> = {};
@@ -9,10 +9,9 @@ const users: Record<string, string> = {};
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  for (const org of await db.kysely.selectFrom('organisations').select(['id', 'code']).execute())
-    orgs[org.code] = org.id;
-  for (const user of await db.kysely.selectFrom('users').select(['id', 'email']).execute())
-    users[user.email] = user.id;
+  const found = await demoIds(db);
+  Object.assign(orgs, found.orgs);
+  Object.assign(users, found.users);
 });
 afterAll(() => db.destroy());
 

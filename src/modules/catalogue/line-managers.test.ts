@@ -8,6 +8,7 @@ import {
   signedInBrowser,
   type TestApp,
 } from '../../../test/helpers/app.js';
+import { demoIds } from '../../../test/helpers/database.js';
 
 let t: TestApp;
 const orgs: Record<string, string> = {};
@@ -19,10 +20,9 @@ const SECOND = 'teamlead@mercia.example';
 
 beforeAll(async () => {
   t = await buildTestApp();
-  for (const org of await t.db.kysely.selectFrom('organisations').select(['id', 'code']).execute())
-    orgs[org.code] = org.id;
-  for (const user of await t.db.kysely.selectFrom('users').select(['id', 'email']).execute())
-    users[user.email] = user.id;
+  const found = await demoIds(t.db);
+  Object.assign(orgs, found.orgs);
+  Object.assign(users, found.users);
   await sql`update memberships set roles = '{team_lead,agent,service_manager}'
              where user_id = ${users[SECOND]} and org_id = ${orgs.MCC}`.execute(t.db.kysely);
 });

@@ -8,6 +8,7 @@ import {
   signedInBrowser,
   type TestApp,
 } from '../../../test/helpers/app.js';
+import { demoIds } from '../../../test/helpers/database.js';
 
 let t: TestApp;
 const orgs: Record<string, string> = {};
@@ -21,10 +22,9 @@ const PARTNER = 'manager@wyvern.example';
 
 beforeAll(async () => {
   t = await buildTestApp();
-  for (const org of await t.db.kysely.selectFrom('organisations').select(['id', 'code']).execute())
-    orgs[org.code] = org.id;
-  for (const user of await t.db.kysely.selectFrom('users').select(['id', 'email']).execute())
-    users[user.email] = user.id;
+  const found = await demoIds(t.db);
+  Object.assign(orgs, found.orgs);
+  Object.assign(users, found.users);
   await sql`update memberships set roles = '{team_lead,agent,service_manager}'
              where user_id = ${users[OTHER_MANAGER]} and org_id = ${orgs.MCC}`.execute(t.db.kysely);
 });

@@ -11,6 +11,7 @@ import {
 } from '../../../test/helpers/app.js';
 import { catalogueRepository } from './catalogue.repository.js';
 import { fromDatabaseRefusal } from './catalogue.errors.js';
+import { demoIds } from '../../../test/helpers/database.js';
 
 // Two price writes can both pass the application's overlap check before either commits; the
 // database trigger then refuses the second. These tests put a row in first, straight through the
@@ -23,8 +24,7 @@ let laptop: { id: string; serviceLineId: string };
 
 beforeAll(async () => {
   t = await buildTestApp();
-  for (const org of await t.db.kysely.selectFrom('organisations').select(['id', 'code']).execute())
-    orgs[org.code] = org.id;
+  Object.assign(orgs, (await demoIds(t.db)).orgs);
   const user = await t.db.kysely
     .selectFrom('users')
     .select('id')

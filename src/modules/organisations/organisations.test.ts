@@ -6,6 +6,7 @@ import {
   signedInBrowser,
   type TestApp,
 } from '../../../test/helpers/app.js';
+import { demoIds } from '../../../test/helpers/database.js';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -17,8 +18,7 @@ const api = (token: string, method: 'GET' | 'POST' | 'PATCH', url: string, body?
 
 beforeAll(async () => {
   t = await buildTestApp();
-  for (const org of await t.db.kysely.selectFrom('organisations').select(['id', 'code']).execute())
-    ids[org.code] = org.id;
+  Object.assign(ids, (await demoIds(t.db)).orgs);
 });
 afterAll(() => t.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { inScope, NO_SCOPE, type Scope } from './index.js';
-import { openTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
+import { demoIds, openTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
 
 let db: TestDatabase;
 const ids: Record<string, string> = {};
@@ -10,8 +10,7 @@ let fireRequester: string;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const orgs = await db.kysely.selectFrom('organisations').select(['id', 'code']).execute();
-  for (const org of orgs) ids[org.code] = org.id;
+  Object.assign(ids, (await demoIds(db)).orgs);
   wyvernRequester = (
     await db.kysely
       .selectFrom('users')
