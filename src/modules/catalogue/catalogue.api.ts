@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { signedIn } from '../../platform/web/index.js';
+import { callerOf } from '../../platform/web/index.js';
 import { ErrorResponse, Uuid } from '../../platform/api/index.js';
 import type { CatalogueService, ResolvedOffering } from './catalogue.service.js';
 import type { AgreementsService, AgreementView } from './agreements.service.js';
@@ -333,7 +333,7 @@ export const catalogueApi: FastifyPluginAsyncTypebox<{
   lineManagers: LineManagersService;
 }> = async (app, options) => {
   const { catalogue, calendars, agreements, lineManagers } = options;
-  const ctx = (request: FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
+  const ctx = callerOf;
   const errors = {
     400: ErrorResponse,
     401: ErrorResponse,

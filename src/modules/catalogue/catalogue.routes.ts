@@ -1,7 +1,7 @@
 import './catalogue.messages.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldErrors } from '../../platform/errors.js';
-import { fieldErrorsOf, formBody, formErrors, signedIn, translate } from '../../platform/web/index.js';
+import { fieldErrorsOf, formBody, formErrors, translate, callerOf } from '../../platform/web/index.js';
 import { WEEKDAYS } from '../../kernel/working-time.js';
 import { londonToday, type CatalogueService } from './catalogue.service.js';
 import type { CalendarsService } from './calendars.service.js';
@@ -133,7 +133,7 @@ export async function catalogueRoutes(
   },
 ) {
   const { catalogue, calendars, agreements, lineManagers } = options;
-  const ctx = (request: FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
+  const ctx = callerOf;
   const notice = (request: FastifyRequest, keys: Record<string, string>) => {
     const query = request.query as Record<string, string | undefined>;
     const found = Object.keys(keys).find((key) => query[key]);

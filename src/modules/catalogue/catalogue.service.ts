@@ -1,4 +1,4 @@
-import { hasRole, scopeOf, type Principal } from '../../platform/auth/index.js';
+import { hasRole, scopeOf, type Principal, type Caller } from '../../platform/auth/index.js';
 import { inScope, type Database, type Tx } from '../../platform/db/index.js';
 import {
   DomainError,
@@ -29,10 +29,8 @@ import {
 import { formatPounds } from '../../kernel/money.js';
 import { fromDatabaseRefusal } from './catalogue.errors.js';
 
-export interface Context {
-  principal: Principal;
-  requestId?: string;
-}
+/** A use case's caller (see `Caller`). */
+export type Context = Caller;
 
 /** Today's date where the services are run. */
 export function londonToday(now = new Date()): string {

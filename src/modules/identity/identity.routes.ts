@@ -9,6 +9,7 @@ import {
   safeNext,
   signedIn,
   translate,
+  callerOf,
 } from '../../platform/web/index.js';
 import type { IdentityService } from './identity.service.js';
 import { isUuid } from './identity.schemas.js';
@@ -27,10 +28,7 @@ const USER_FIELDS = ['name', 'email', 'password'];
 
 export async function identityRoutes(app: FastifyInstance, options: IdentityRoutesOptions) {
   const { identity } = options;
-  const ctx = (request: import('fastify').FastifyRequest) => ({
-    principal: signedIn(request),
-    requestId: request.id,
-  });
+  const ctx = callerOf;
 
   app.get('/sign-in', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;

@@ -10,6 +10,7 @@ import {
   type MembershipSummary,
   type Principal,
   type Role,
+  type Caller,
 } from '../../platform/auth/index.js';
 import { authenticationStatement, inScope, NO_SCOPE, type Database } from '../../platform/db/index.js';
 import {
@@ -32,10 +33,8 @@ export interface IdentityOptions {
 /** Failed sign-ins allowed per address in the window before the address is locked for a while. */
 export const THROTTLE = { perEmail: 5, perClient: 50, windowMinutes: 15, lockMinutes: 15 };
 
-export interface Context {
-  principal: Principal;
-  requestId?: string;
-}
+/** A use case's caller (see `Caller`). */
+export type Context = Caller;
 
 export type SignInResult =
   | { ok: true; sessionToken: string; principal: Principal }

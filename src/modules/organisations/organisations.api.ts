@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { validationFailed } from '../../platform/errors.js';
-import { signedIn } from '../../platform/web/index.js';
+import { callerOf } from '../../platform/web/index.js';
 import { ErrorResponse, Uuid } from '../../platform/api/index.js';
 import type { OrganisationsService } from './organisations.service.js';
 import type { Organisation } from './organisations.repository.js';
@@ -53,10 +53,7 @@ export const organisationsApi: FastifyPluginAsyncTypebox<{ organisations: Organi
   options,
 ) => {
   const { organisations } = options;
-  const ctx = (request: import('fastify').FastifyRequest) => ({
-    principal: signedIn(request),
-    requestId: request.id,
-  });
+  const ctx = callerOf;
   const errors = {
     400: ErrorResponse,
     401: ErrorResponse,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPlatformAdmin } from '../../platform/auth/index.js';
 import { notFound } from '../../platform/errors.js';
-import { fieldErrorsOf, formBody, formErrors, signedIn, translate } from '../../platform/web/index.js';
+import { fieldErrorsOf, formBody, formErrors, translate, callerOf } from '../../platform/web/index.js';
 import type { OrganisationsService } from './organisations.service.js';
 import { DIVISIONS, ORG_KINDS, ORG_ROLES } from './organisations.schemas.js';
 
@@ -13,7 +13,7 @@ export async function organisationsRoutes(
   options: { organisations: OrganisationsService },
 ) {
   const { organisations } = options;
-  const ctx = (request: FastifyRequest) => ({ principal: signedIn(request), requestId: request.id });
+  const ctx = callerOf;
 
   const renderForm = async (
     request: FastifyRequest,

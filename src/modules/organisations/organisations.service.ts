@@ -1,4 +1,4 @@
-import { isPlatformAdmin, scopeOf, type Principal } from '../../platform/auth/index.js';
+import { isPlatformAdmin, scopeOf, type Principal, type Caller } from '../../platform/auth/index.js';
 import { inScope, type Database } from '../../platform/db/index.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../../platform/errors.js';
 import { isUuid } from '../../platform/ids.js';
@@ -6,10 +6,8 @@ import { recordAudit } from '../audit/index.js';
 import { organisationsRepository as repo, type Organisation } from './organisations.repository.js';
 import { validateOrganisation } from './organisations.schemas.js';
 
-export interface Context {
-  principal: Principal;
-  requestId?: string;
-}
+/** A use case's caller (see `Caller`). */
+export type Context = Caller;
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';

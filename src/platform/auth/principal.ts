@@ -39,6 +39,12 @@ export interface Principal {
   sessionHash?: string;
 }
 
+/** Who is asking, and the request they are asking in (for the audit log): what every use case takes. */
+export interface Caller {
+  principal: Principal;
+  requestId?: string;
+}
+
 export function hasRole(principal: Principal, ...roles: Role[]): boolean {
   return roles.some((role) => principal.org.roles.includes(role));
 }

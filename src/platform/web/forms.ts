@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { DomainError, type FieldErrors } from '../errors.js';
-import type { Principal } from '../auth/index.js';
+import type { Caller, Principal } from '../auth/index.js';
 import { translate } from './messages.js';
 
 export interface FormErrors {
@@ -51,6 +51,11 @@ export function formBody(request: FastifyRequest): Record<string, unknown> {
 export function signedIn(request: FastifyRequest): Principal {
   if (!request.principal) throw new DomainError('ERR_UNAUTHENTICATED', 'Sign in first');
   return request.principal;
+}
+
+/** The signed-in caller of a request, as use cases take it; see `signedIn`. */
+export function callerOf(request: FastifyRequest): Caller {
+  return { principal: signedIn(request), requestId: request.id };
 }
 
 /** A local path to return to after sign-in; anything else (another site, a scheme) becomes "/". */
