@@ -29,12 +29,6 @@ export async function buildTestApp(
   };
 }
 
-function cookiesFrom(response: LightMyRequestResponse): Record<string, string> {
-  const jar: Record<string, string> = {};
-  for (const cookie of response.cookies) jar[cookie.name] = cookie.value;
-  return jar;
-}
-
 export function csrfFrom(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!match?.[1]) throw new Error('no CSRF token on the page');
@@ -97,7 +91,6 @@ export async function signedInBrowser(app: FastifyInstance, email: string): Prom
   return browser;
 }
 
-export { cookiesFrom };
 
 /** A new API token for a user acting in an organisation (by code), made straight in the database. */
 export async function apiTokenFor(

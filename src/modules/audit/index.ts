@@ -1,1 +1,1 @@
-export { recordAudit, listAuditEvents, type AuditEntry, type AuditEvent } from './audit.repository.js';
+export { recordAudit, type AuditEntry } from './audit.repository.js';

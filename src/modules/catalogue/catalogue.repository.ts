@@ -276,6 +276,15 @@ function toCalendar(row: CalendarRow): Calendar {
   };
 }
 
+/**
+ * True for rows of an effective-dated table (`valid_from`, `valid_to`, both inclusive, no end:
+ * open-ended) whose period shares a day with [from, to]: the rule the overlap trigger enforces.
+ */
+function periodMeets(alias: 'a' | 't', from: string, to: string | null) {
+  return sql<boolean>`daterange(${sql.ref(`${alias}.valid_from`)}, ${sql.ref(`${alias}.valid_to`)}, '[]')
+                      && daterange(${from}::date, ${to}::date, '[]')`;
+}
+
 function selectTariffs(tx: Tx) {
   return c(tx)
     .selectFrom('tariffs as t')
@@ -478,9 +487,7 @@ export const catalogueRepository = {
     const rows = await selectAgreements(tx)
       .where('a.org_id', '=', orgId)
       .where('a.service_line_id', '=', serviceLineId)
-      .where(
-        sql<boolean>`daterange(a.valid_from, a.valid_to, '[]') && daterange(${from}::date, ${to}::date, '[]')`,
-      )
+      .where(periodMeets('a', from, to))
       .execute();
     return rows.map(toAgreement);
   },
@@ -987,9 +994,7 @@ export const catalogueRepository = {
     let query = selectTariffs(tx)
       .where('t.offering_id', '=', offeringId)
       .where('t.org_id', '=', orgId)
-      .where(
-        sql<boolean>`daterange(t.valid_from, t.valid_to, '[]') && daterange(${from}::date, ${to}::date, '[]')`,
-      );
+      .where(periodMeets('t', from, to));
     if (exceptId) query = query.where('t.id', '<>', exceptId);
     return (await query.execute()).map(toTariff);
   },

@@ -79,7 +79,7 @@ describe('units of work', () => {
     expect(seen?.role).toBe('tandem_app');
   });
 
-  it('cost nothing when they run no query', async () => {
+  it('return what the work returns when it runs no query', async () => {
     expect(await inScope(db, NO_SCOPE, async () => 'nothing to do')).toBe('nothing to do');
   });
 
