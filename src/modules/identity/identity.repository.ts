@@ -130,12 +130,14 @@ export const identityRepository = {
   },
 
   // Failed sign-ins, counted per key (an e-mail address or a client address) in a sliding window.
-  async throttleState(tx: Tx, key: string) {
-    return tx
+  /** The latest time until which any of these keys is locked out, if one is locked. */
+  async lockedUntil(tx: Tx, keys: string[]): Promise<Date | undefined> {
+    const row = await tx
       .selectFrom('sign_in_throttle')
-      .select(['failures', 'window_started_at', 'locked_until'])
-      .where('key', '=', key)
+      .select((eb) => eb.fn.max('locked_until').as('until'))
+      .where('key', 'in', keys)
       .executeTakeFirst();
+    return row?.until ?? undefined;
   },
 
   async recordFailure(tx: Tx, key: string, limit: number, windowMinutes: number, lockMinutes: number) {

@@ -102,18 +102,17 @@ export function identityService(db: Database, options: IdentityOptions) {
     }): Promise<SignInResult> {
       const email = normaliseEmail(input.email);
       const keys = [`email:${email}`, `client:${input.clientAddress}`];
-      const locked = await inScope(db, NO_SCOPE, async (tx) => {
-        for (const key of keys) {
-          const state = await repo.throttleState(tx, key);
-          if (state?.locked_until && state.locked_until.getTime() > Date.now()) {
-            return Math.max(1, Math.ceil((state.locked_until.getTime() - Date.now()) / 60_000));
-          }
+      // The lock-out and the account in one unit of work: the account is read only when not locked.
+      const { locked, account } = await inScope(db, NO_SCOPE, async (tx) => {
+        const until = await repo.lockedUntil(tx, keys);
+        if (until && until.getTime() > Date.now()) {
+          const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+          return { locked: minutes, account: undefined };
         }
-        return 0;
+        return { locked: 0, account: await repo.findForSignIn(tx, email) };
       });
       if (locked) return { ok: false, reason: 'throttled', minutes: locked };
 
-      const account = await inScope(db, NO_SCOPE, (tx) => repo.findForSignIn(tx, email));
       // Hash even when no account matches, so the time taken does not reveal which addresses exist.
       const passwordOk = await verifyPassword(
         input.password,
