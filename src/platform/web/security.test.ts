@@ -28,6 +28,20 @@ describe('security of every response', () => {
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('gives every response a nonce of its own (16 random bytes), never one seen before', async () => {
+    const seen = new Set<string>();
+    // More responses than one refill of the pool of random bytes serves.
+    for (let i = 0; i < 300; i++) {
+      const csp = (await t.app.inject({ method: 'GET', url: '/healthz' })).headers[
+        'content-security-policy'
+      ] as string;
+      const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+      expect(Buffer.from(nonce, 'base64')).toHaveLength(16);
+      seen.add(nonce);
+    }
+    expect(seen.size).toBe(300);
+  });
+
   it('keeps a caller-supplied request id for tracing, if it is sane', async () => {
     expect(
       (await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } }))
