@@ -5,6 +5,7 @@ import fastifyFormbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
+import { CredentialCache } from './platform/auth/index.js';
 import type { Database } from './platform/db/index.js';
 import './platform/web/fastify-types.js';
 import { securityHeaders } from './platform/web/security.js';
@@ -12,7 +13,14 @@ import { csrfProtection } from './platform/web/csrf.js';
 import { errorHandling } from './platform/web/error-handling.js';
 import { views } from './platform/web/views.js';
 import { apiPlatform } from './platform/api/index.js';
-import { authentication, identityApi, identityRoutes, identityService } from './modules/identity/index.js';
+import {
+  authentication,
+  CREDENTIAL_CHANNEL,
+  identityApi,
+  identityRoutes,
+  identityService,
+  type AuthenticatedRow,
+} from './modules/identity/index.js';
 import {
   organisationsApi,
   organisationsRoutes,
@@ -31,12 +39,15 @@ export const VERSION = '0.1.0';
 
 /** The services the routes call; tests may build the app around a database of their own. */
 export function createServices(config: Config, db: Database) {
+  const credentials = new CredentialCache<AuthenticatedRow>({ seconds: config.credentialCacheSeconds });
   return {
+    credentials,
     identity: identityService(db, {
       sessionIdleMinutes: config.sessionIdleMinutes,
       sessionAbsoluteHours: config.sessionAbsoluteHours,
+      credentials,
     }),
-    organisations: organisationsService(db),
+    organisations: organisationsService(db, { credentialsChanged: () => credentials.forgetAll() }),
     catalogue: catalogueService(db),
     calendars: calendarsService(db),
     agreements: agreementsService(db),
@@ -86,6 +97,12 @@ export async function buildApp(
   });
 
   const services = createServices(config, db);
+  // Changes to sessions, tokens, users, memberships or organisations made by other processes.
+  const stopListening = db.listen(CREDENTIAL_CHANNEL, {
+    heard: () => services.credentials.forgetAll(),
+    state: (listening) => services.credentials.setLive(listening),
+  });
+  app.addHook('onClose', stopListening);
 
   // Order matters: headers and body parsing first; then CSRF (needs cookies and the parsed form);
   // error pages and views before anything can fail; then who is asking; then the modules.

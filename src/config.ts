@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Typed configuration, read once from the environment. */
@@ -11,8 +12,12 @@ export interface Config {
   sessionSecret: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** How long the answer to "whose is this session or token?" may be reused; 0 asks every time. */
+  credentialCacheSeconds: number;
   /** Connections in the server pool (the embedded engine always has one). */
   databasePoolSize: number;
+  /** Server connections shared by single-statement reads (pipelined); the pool's are apart from these. */
+  databasePipelines: number;
   bodyLimitBytes: number;
   logLevel: string;
   /** Serve cookies with the Secure flag even when the request did not arrive over TLS (behind a proxy). */
@@ -56,7 +61,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret,
     sessionIdleMinutes: integer(env, 'TANDEM_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: integer(env, 'TANDEM_SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
+    credentialCacheSeconds: integer(env, 'TANDEM_CREDENTIAL_CACHE_SECONDS', 10, 0, 60),
     databasePoolSize: integer(env, 'TANDEM_DB_POOL_SIZE', 10, 1, 200),
+    // One per two cores: enough to spread PostgreSQL's work, few enough that statements share writes.
+    databasePipelines: integer(
+      env,
+      'TANDEM_DB_PIPELINES',
+      Math.max(1, Math.floor(os.availableParallelism() / 2)),
+      1,
+      64,
+    ),
     bodyLimitBytes: integer(env, 'TANDEM_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     secureCookies: flag(env, 'TANDEM_SECURE_COOKIES'),

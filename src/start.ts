@@ -21,6 +21,7 @@ export async function startTandem(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
+    pipelines: config.databasePipelines,
   });
   void opening.then(() => lap('database open'));
   const modules = Promise.all([import('./app.js'), import('./demo.js')]);

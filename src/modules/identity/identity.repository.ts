@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/index.js';
 import { isRole, type MembershipSummary, type Role } from '../../platform/auth/index.js';
 
+/** Where the database announces changes that could alter what `authenticate` answers (migration 0005). */
+export const CREDENTIAL_CHANNEL = 'tandem_credentials';
+
 export interface AuthenticatedRow {
   userId: string;
   email: string;
@@ -74,17 +77,16 @@ export const identityRepository = {
 
   /** A person and every organisation they have roles in, in one query (as far as the caller may see). */
   async profile(tx: Tx, userId: string) {
-    const row = await tx
-      .selectFrom('users as u')
-      .select(['u.id', 'u.email', 'u.name'])
-      .select(
-        sql<unknown>`coalesce((select jsonb_agg(jsonb_build_object('orgId', o.id, 'code', o.code, 'name', o.name,
-                                  'role', o.role, 'roles', m.roles) order by o.name)
-                        from memberships m join organisations o on o.id = m.org_id
-                       where m.user_id = u.id), '[]'::jsonb)`.as('memberships'),
-      )
-      .where('u.id', '=', userId)
-      .executeTakeFirst();
+    // Written as one SQL text: it runs at every GET /api/v1/me, and building it is dearer than running it.
+    const result = await sql<{ id: string; email: string; name: string; memberships: unknown }>`
+      select u.id, u.email, u.name,
+             coalesce((select jsonb_agg(jsonb_build_object('orgId', o.id, 'code', o.code, 'name', o.name,
+                                                           'role', o.role, 'roles', m.roles) order by o.name)
+                         from memberships m join organisations o on o.id = m.org_id
+                        where m.user_id = u.id), '[]'::jsonb) as memberships
+        from users u
+       where u.id = ${userId}`.execute(tx);
+    const row = result.rows[0];
     return (
       row && { id: row.id, email: row.email, name: row.name, memberships: toMemberships(row.memberships) }
     );

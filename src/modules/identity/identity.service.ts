@@ -11,6 +11,7 @@ import {
   type Principal,
   type Role,
   type Caller,
+  type CredentialCache,
 } from '../../platform/auth/index.js';
 import { authenticationStatement, inScope, NO_SCOPE, type Database } from '../../platform/db/index.js';
 import {
@@ -21,13 +22,15 @@ import {
   type FieldErrors,
 } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { identityRepository as repo } from './identity.repository.js';
+import { identityRepository as repo, type AuthenticatedRow } from './identity.repository.js';
 import { passwordProblem } from './passwords.policy.js';
 import { normaliseEmail, validateNewUser, validateRoles, validateTokenRequest } from './identity.schemas.js';
 
 export interface IdentityOptions {
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** Recent answers to "whose is this credential?"; the use cases below drop them on changes. */
+  credentials: CredentialCache<AuthenticatedRow>;
 }
 
 /** Failed sign-ins allowed per address in the window before the address is locked for a while. */
@@ -48,6 +51,22 @@ function pickOrganisation(
 }
 
 export function identityService(db: Database, options: IdentityOptions) {
+  const { credentials } = options;
+  const authenticate = (kind: 'session' | 'token', tokenHash: string) =>
+    credentials.lookup(
+      `${kind}:${tokenHash}`,
+      async () => {
+        const row = await repo.authenticate(
+          authenticationStatement(db),
+          kind,
+          tokenHash,
+          options.sessionIdleMinutes,
+        );
+        return row && Object.freeze({ ...row, memberships: row.memberships.map((m) => Object.freeze(m)) });
+      },
+      (row) => row.expiresAt.getTime(),
+    );
+
   const toPrincipal = (
     row: { userId: string; email: string; name: string; memberships: MembershipSummary[] },
     orgId: string,
@@ -74,23 +93,13 @@ export function identityService(db: Database, options: IdentityOptions) {
     /** The person behind a session cookie, or undefined when it is unknown, expired or idle too long. */
     async principalForSession(sessionToken: string): Promise<Principal | undefined> {
       const tokenHash = hashSecret(sessionToken);
-      const row = await repo.authenticate(
-        authenticationStatement(db),
-        'session',
-        tokenHash,
-        options.sessionIdleMinutes,
-      );
+      const row = await authenticate('session', tokenHash);
       return row && toPrincipal(row, row.orgId, 'session', tokenHash);
     },
 
     async principalForToken(apiToken: string): Promise<Principal | undefined> {
       // Tokens never go idle (the idle limit is not applied to them): their expiry is fixed when made.
-      const row = await repo.authenticate(
-        authenticationStatement(db),
-        'token',
-        hashSecret(apiToken),
-        options.sessionIdleMinutes,
-      );
+      const row = await authenticate('token', hashSecret(apiToken));
       return row && toPrincipal(row, row.orgId, 'token');
     },
 
@@ -199,6 +208,7 @@ export function identityService(db: Database, options: IdentityOptions) {
           requestId: ctx.requestId ?? null,
         });
       });
+      credentials.forgetAll();
     },
 
     async switchOrganisation(ctx: Context, orgId: string): Promise<void> {
@@ -207,6 +217,7 @@ export function identityService(db: Database, options: IdentityOptions) {
       if (!target || !principal.sessionHash) throw notFound('That organisation');
       const sessionHash = principal.sessionHash;
       await inScope(db, scopeOf(principal), (tx) => repo.switchSessionOrganisation(tx, sessionHash, orgId));
+      credentials.forgetAll();
     },
 
     // Users and roles: platform administrators only.
@@ -256,7 +267,7 @@ export function identityService(db: Database, options: IdentityOptions) {
       if (!isPlatformAdmin(ctx.principal)) throw forbidden();
       const { value, errors } = validateRoles(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
-      return inScope(db, scopeOf(ctx.principal), async (tx) => {
+      await inScope(db, scopeOf(ctx.principal), async (tx) => {
         const user = await repo.findUser(tx, userId);
         if (!user) throw notFound('That user');
         const org = await tx
@@ -280,6 +291,7 @@ export function identityService(db: Database, options: IdentityOptions) {
           requestId: ctx.requestId ?? null,
         });
       });
+      credentials.forgetAll();
     },
 
     /** Disabling a user also ends every session they have, at once. */
@@ -304,6 +316,7 @@ export function identityService(db: Database, options: IdentityOptions) {
           requestId: ctx.requestId ?? null,
         });
       });
+      credentials.forgetAll();
     },
 
     // API tokens: each person's own, in the organisation they act in.
@@ -357,6 +370,7 @@ export function identityService(db: Database, options: IdentityOptions) {
           requestId: ctx.requestId ?? null,
         });
       });
+      credentials.forgetAll();
     },
   };
 }

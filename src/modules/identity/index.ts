@@ -1,5 +1,5 @@
 export { identityService, type IdentityService, THROTTLE } from './identity.service.js';
-export { identityRepository } from './identity.repository.js';
+export { identityRepository, CREDENTIAL_CHANNEL, type AuthenticatedRow } from './identity.repository.js';
 export { authentication } from './identity.authentication.js';
 export { identityRoutes } from './identity.routes.js';
 export { identityApi } from './identity.api.js';

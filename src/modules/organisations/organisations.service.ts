@@ -24,7 +24,12 @@ function snapshot(org: Organisation) {
   };
 }
 
-export function organisationsService(db: Database) {
+export interface OrganisationsOptions {
+  /** Called once a change that alters what people's sign-ins show (code, name, role) has committed. */
+  credentialsChanged?: () => void;
+}
+
+export function organisationsService(db: Database, options: OrganisationsOptions = {}) {
   /** Platform administrators see every organisation; anyone else only the one they act in. */
   const visibleIds = (principal: Principal) =>
     isPlatformAdmin(principal) ? undefined : [principal.org.orgId];
@@ -110,7 +115,7 @@ export function organisationsService(db: Database) {
         throw forbidden('Only platform administrators change organisations');
       const { value, errors } = validateOrganisation(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
-      return inScope(db, scopeOf(ctx.principal), async (tx) => {
+      const changed = await inScope(db, scopeOf(ctx.principal), async (tx) => {
         const before = await repo.findById(tx, id);
         if (!before) throw notFound('That organisation');
         await checkParent(tx, id, value.parentId);
@@ -137,6 +142,8 @@ export function organisationsService(db: Database) {
         });
         return after;
       });
+      options.credentialsChanged?.();
+      return changed;
     },
   };
 }

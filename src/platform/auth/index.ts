@@ -8,3 +8,4 @@ export {
   looksLikeSessionToken,
   API_TOKEN_PREFIX,
 } from './tokens.js';
+export { CredentialCache, type CredentialCacheOptions } from './credential-cache.js';

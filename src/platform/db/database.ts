@@ -7,6 +7,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Schema } from './schema.js';
 import { acquireLock } from './lock.js';
 import { sendWithPreamble } from './pipeline.js';
+import { pipelinedPool } from './pipelined.js';
 
 // Exact values from the database: bigint counts and numeric money stay strings, never floats.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
@@ -18,23 +19,45 @@ export type Engine = 'embedded' | 'server';
 export interface Database {
   readonly engine: Engine;
   readonly kysely: Kysely<Schema>;
+  /**
+   * Where single-statement reads go (`readInScope`): on a server, a few connections that many
+   * requests share at once (see pipelined.ts); on the embedded engine, the same as `kysely`.
+   */
+  readonly reads: Kysely<Schema>;
   /** True when the embedded data folder was created by this open (no database existed before). */
   readonly created: boolean;
   /** A tarball of the embedded database, to restore quickly elsewhere (tests); absent on a server. */
   dump?: () => Promise<Blob>;
+  /**
+   * Hears `channel`'s notifications from every session of the database (`pg_notify`), calling
+   * `heard` with each payload, and `state` with whether they can be heard: false when the
+   * connection is lost (it is retried), true once listening again. Returns how to stop.
+   * The embedded engine is one process's alone (the folder's lock), so there is nobody else to
+   * hear: it reports itself listening at once.
+   */
+  listen(channel: string, handlers: ListenHandlers): () => Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ListenHandlers {
+  heard(payload: string): void;
+  state(listening: boolean): void;
 }
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;
   dataDir?: string;
   poolSize?: number;
+  /** Server connections shared by single-statement reads (see pipelined.ts); 1 unless given. */
+  pipelines?: number;
   /** Restore an embedded database from a dump instead of opening a folder (tests). */
   loadDataDir?: Blob | File;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openServer(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) {
+    return openServer(options.databaseUrl, options.poolSize ?? 10, options.pipelines ?? 1);
+  }
   return openEmbedded(options);
 }
 
@@ -59,7 +82,7 @@ function statementName(text: string): string | undefined {
 type Client = pg.PoolClient & { [PREPARED]?: true };
 
 /** A pool whose clients prepare every parameterised query they run (see `statementName`). */
-function preparingPool(pool: pg.Pool) {
+function preparingPool(pool: { connect(): Promise<pg.PoolClient>; end(): Promise<void> }) {
   return {
     async connect(): Promise<pg.PoolClient> {
       const client: Client = await pool.connect();
@@ -83,17 +106,84 @@ function preparingPool(pool: pg.Pool) {
   };
 }
 
-async function openServer(connectionString: string, max: number): Promise<Database> {
+async function openServer(connectionString: string, max: number, pipelines: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const reads = new Kysely<Schema>({
+    dialect: new PostgresDialect({
+      pool: preparingPool(pipelinedPool(connectionString, pipelines)),
+    }),
+  });
   return {
     engine: 'server',
     kysely,
+    reads,
     created: false,
-    close: () => kysely.destroy(),
+    listen: (channel, handlers) => listenOnServer(connectionString, channel, handlers),
+    async close() {
+      await Promise.all([kysely.destroy(), reads.destroy()]);
+    },
+  };
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A connection of its own that LISTENs, reconnecting (after 0.5 s, then up to 30 s) when lost. */
+function listenOnServer(connectionString: string, channel: string, handlers: ListenHandlers) {
+  if (!CHANNEL.test(channel)) throw new TypeError(`not a channel name: ${channel}`);
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = 500;
+  const lost = () => {
+    if (!client) return;
+    const gone = client;
+    client = undefined;
+    gone.removeAllListeners();
+    gone.on('error', () => {});
+    void gone.end().catch(() => {});
+    handlers.state(false);
+    if (!stopped) retry = setTimeout(connect, delay);
+    delay = Math.min(delay * 2, 30_000);
+  };
+  const connect = () => {
+    retry = undefined;
+    const attempt = new pg.Client({ connectionString, application_name: 'tandem listen' });
+    client = attempt;
+    attempt.on('error', lost);
+    attempt.on('end', lost);
+    attempt.on('notification', (message) => {
+      if (message.channel === channel) handlers.heard(message.payload ?? '');
+    });
+    attempt
+      .connect()
+      .then(() => attempt.query(`listen ${channel}`))
+      .then(
+        () => {
+          if (client !== attempt) return;
+          delay = 500;
+          handlers.state(true);
+        },
+        () => {
+          if (client === attempt) lost();
+        },
+      );
+  };
+  handlers.state(false);
+  connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const last = client;
+    client = undefined;
+    if (last) {
+      last.removeAllListeners();
+      last.on('error', () => {});
+      await last.end().catch(() => {});
+    }
   };
 }
 
@@ -125,8 +215,13 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
   return {
     engine: 'embedded',
     kysely,
+    reads: kysely,
     created,
     dump: () => pglite.dumpDataDir('none'),
+    listen(_channel, handlers) {
+      handlers.state(true);
+      return async () => {};
+    },
     async close() {
       await kysely.destroy();
       await pglite.close();

@@ -1,4 +1,10 @@
-export { openDatabase, type Database, type Engine, type OpenOptions } from './database.js';
+export {
+  openDatabase,
+  type Database,
+  type ListenHandlers,
+  type Engine,
+  type OpenOptions,
+} from './database.js';
 export {
   inScope,
   readInScope,

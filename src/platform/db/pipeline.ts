@@ -115,7 +115,7 @@ type RawQuery = (...args: unknown[]) => Promise<unknown>;
 const READY = Symbol('tandem.preamble-ready');
 
 /** Makes sure the connection behind `client` has the preamble statements parsed. */
-async function ensurePrepared(client: pg.PoolClient & { [READY]?: true }): Promise<void> {
+export async function markPrepared(client: pg.ClientBase & { [READY]?: true }): Promise<void> {
   if (client[READY]) return;
   await new Promise<void>((resolve, reject) => {
     (client.query as unknown as (submittable: ParseOnly) => void)(
@@ -142,7 +142,7 @@ export async function sendWithPreamble(
     if (pending.single) throw new Error('a single-statement unit of work ran a second statement');
     return undefined;
   }
-  await ensurePrepared(client);
+  await markPrepared(client);
   pending.sent = true;
   return new Promise((resolve, reject) => {
     const callback = (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result));

@@ -70,7 +70,7 @@ export async function inScope<T>(db: Database, scope: Scope, work: (tx: Tx) => P
  */
 export async function readInScope<T>(db: Database, scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> {
   const pending: PendingScope = { preamble: [enterScope(scope)], sent: false, single: true };
-  return db.kysely.connection().execute((connection) => pendingScope.run(pending, () => work(connection)));
+  return db.reads.connection().execute((connection) => pendingScope.run(pending, () => work(connection)));
 }
 
 /**
