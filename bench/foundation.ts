@@ -21,6 +21,7 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/platform/db/index.js';
 import { DEMO_PASSWORD } from '../src/demo.js';
+import { loadConfig } from '../src/config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONNECTIONS = 32;
@@ -143,13 +144,16 @@ async function onPostgres(): Promise<Load[]> {
     const base = `http://127.0.0.1:${port}`;
     const cookie = await signIn(base);
     console.log(`PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s each…`);
+    const bearer = { authorization: `Bearer ${token}` };
     const results = [
       await load('(a) constant JSON, no database (ceiling)', `${base}/healthz`),
-      await load('(b) GET /api/v1/me, tenant-scoped transaction', `${base}/api/v1/me`, {
-        authorization: `Bearer ${token}`,
-      }),
+      await load('(b) GET /api/v1/me, tenant-scoped transaction', `${base}/api/v1/me`, bearer),
       await load('(c) signed-in home page', `${base}/`, { cookie }),
     ];
+    // The same as (b) with the server asking the database who the token is at every request.
+    await stop(server);
+    server = (await serve({ ...env, TANDEM_CREDENTIAL_CACHE_SECONDS: '0' }, port)).child;
+    results.push(await load('(b) again, credentials never reused', `${base}/api/v1/me`, bearer));
     return results;
   } finally {
     if (server) await stop(server);
@@ -181,7 +185,11 @@ const fmt = (n: number, digits = 0) =>
 
 const results = await onPostgres();
 const [ceiling, me, home] = results as [Load, Load, Load];
+const settings = loadConfig(process.env);
 console.log('');
+console.log(
+  `server: ${os.availableParallelism()} cores, pool ${settings.databasePoolSize}, pipelined connections ${settings.databasePipelines}, credentials reused for ${settings.credentialCacheSeconds} s`,
+);
 console.log(
   'route'.padEnd(48),
   'req/s'.padStart(9),
