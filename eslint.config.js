@@ -9,7 +9,13 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'src/platform/web/public/*.js'],
+          allowDefaultProject: [
+            '*.js',
+            'bin/*.js',
+            'scripts/*.mjs',
+            'src/platform/db/*.mjs',
+            'src/platform/web/public/*.js',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -1,11 +1,12 @@
 // After `tsc`, copies what the compiled server reads at run time: templates, data files, styles,
-// browser scripts and the migrations, so that `node dist/src/cli.js serve` runs without the sources.
+// browser scripts, the embedded database's worker and the migrations, so that
+// `node dist/src/cli.js serve` runs without the sources.
 import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
-const ASSET = /\.(njk|json|txt|css|js|sql)$/;
+const ASSET = /\.(njk|json|txt|css|js|mjs|sql)$/;
 let copied = 0;
 
 function copyTree(from, to, keep) {

@@ -91,7 +91,6 @@ export async function signedInBrowser(app: FastifyInstance, email: string): Prom
   return browser;
 }
 
-
 /** A new API token for a user acting in an organisation (by code), made straight in the database. */
 export async function apiTokenFor(
   db: TestDatabase,

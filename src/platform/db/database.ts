@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { embeddedClient, EmbeddedWorker } from './embedded.js';
 import type { Schema } from './schema.js';
 import { acquireLock } from './lock.js';
 import { sendWithPreamble } from './pipeline.js';
@@ -190,11 +189,11 @@ function listenOnServer(connectionString: string, channel: string, handlers: Lis
 async function openEmbedded(options: OpenOptions): Promise<Database> {
   let release = () => {};
   let created = false;
-  let pglite: PGlite;
+  let engine: EmbeddedWorker;
   if (options.loadDataDir) {
-    pglite = await PGlite.create({ loadDataDir: options.loadDataDir });
+    engine = await EmbeddedWorker.open({ dump: options.loadDataDir });
   } else if (options.dataDir === undefined || options.dataDir === 'memory://') {
-    pglite = await PGlite.create();
+    engine = await EmbeddedWorker.open({});
     created = true;
   } else {
     const dataDir = path.resolve(options.dataDir);
@@ -203,28 +202,29 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
     created = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
     try {
       fs.mkdirSync(dataDir, { recursive: true });
-      pglite = await PGlite.create(dataDir);
+      engine = await EmbeddedWorker.open({ dataDir });
     } catch (error) {
       release();
       throw error;
     }
   }
-  // PGlite is one session: a pool larger than one interleaves transactions and crashes the driver.
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  // The embedded database is one session: a pool larger than one would interleave transactions.
+  // Its one client is kept however long it is idle (the session, and what it has prepared, lives on).
+  const pool = new pg.Pool({ Client: embeddedClient(engine), max: 1, idleTimeoutMillis: 0 });
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     engine: 'embedded',
     kysely,
     reads: kysely,
     created,
-    dump: () => pglite.dumpDataDir('none'),
+    dump: () => engine.dump(),
     listen(_channel, handlers) {
       handlers.state(true);
       return async () => {};
     },
     async close() {
       await kysely.destroy();
-      await pglite.close();
+      await engine.close();
       release();
     },
   };

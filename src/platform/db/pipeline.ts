@@ -87,10 +87,11 @@ class PreambleQuery extends PgQuery {
   }
 }
 
-/** Parses the preamble statements on a connection, without running them. */
+/**
+ * Parses the preamble statements on a connection, without running them. On an error the client
+ * forgets this query before the server's ReadyForQuery, so the error itself must end it.
+ */
 class ParseOnly extends EventEmitter {
-  private failure: Error | undefined;
-
   constructor(private readonly done: (error: Error | undefined) => void) {
     super();
   }
@@ -101,28 +102,31 @@ class ParseOnly extends EventEmitter {
   }
 
   handleError(error: Error): void {
-    this.failure = error;
+    this.done(error);
   }
 
   handleReadyForQuery(connection: Connection): void {
-    if (!this.failure) Object.assign(connection.parsedStatements, PREAMBLE_STATEMENTS);
-    this.done(this.failure);
+    Object.assign(connection.parsedStatements, PREAMBLE_STATEMENTS);
+    this.done(undefined);
   }
 }
 
 type RawQuery = (...args: unknown[]) => Promise<unknown>;
 
-const READY = Symbol('tandem.preamble-ready');
-
-/** Makes sure the connection behind `client` has the preamble statements parsed. */
-export async function markPrepared(client: pg.ClientBase & { [READY]?: true }): Promise<void> {
-  if (client[READY]) return;
+/**
+ * Makes sure the session behind `client` has the preamble statements parsed. What a session has
+ * parsed is kept on its connection, not the client: on the embedded engine one session outlives
+ * the clients that use it, and parsing a statement it already has would fail.
+ */
+export async function markPrepared(client: pg.ClientBase): Promise<void> {
+  const { connection } = client as unknown as { connection: Connection };
+  if (Object.keys(PREAMBLE_STATEMENTS).every((name) => connection.parsedStatements[name] !== undefined))
+    return;
   await new Promise<void>((resolve, reject) => {
     (client.query as unknown as (submittable: ParseOnly) => void)(
       new ParseOnly((error) => (error ? reject(error) : resolve())),
     );
   });
-  client[READY] = true;
 }
 
 /**

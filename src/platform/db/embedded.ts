@@ -1,0 +1,231 @@
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { serialize } from 'pg-protocol';
+import { Parser } from 'pg-protocol/dist/parser.js';
+import type { BackendMessage } from 'pg-protocol/dist/messages.js';
+import { fromRoot } from '../paths.js';
+
+/**
+ * The embedded database, run in a worker thread (embedded-worker.mjs), and a node-postgres
+ * connection that talks to it.
+ *
+ * The connection gathers the protocol messages of a query until its Sync (or Flush) and sends
+ * them to the worker in one message; the worker's reply is every message the server answered
+ * with, which are handed to node-postgres as if they had come from a socket.
+ */
+interface Reply {
+  id: number;
+  bytes?: Uint8Array;
+  dump?: ArrayBuffer;
+  error?: { message: string; stack?: string };
+}
+
+type Request = { op: 'open' | 'dump' | 'close' } | { op: 'exec'; bytes: Uint8Array };
+
+export class EmbeddedWorker {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
+  private nextId = 1;
+  private failure: Error | undefined;
+
+  private constructor(options: { dataDir?: string; dump?: ArrayBuffer }) {
+    this.worker = new Worker(fromRoot('src', 'platform', 'db', 'embedded-worker.mjs'), {
+      workerData: options,
+      transferList: options.dump ? [options.dump] : [],
+    });
+    this.worker.on('message', (reply: Reply) => {
+      const waiting = this.waiting.get(reply.id);
+      if (!waiting) return;
+      this.waiting.delete(reply.id);
+      if (reply.error) {
+        const error = new Error(reply.error.message);
+        if (reply.error.stack) error.stack = reply.error.stack;
+        waiting.reject(error);
+      } else waiting.resolve(reply);
+    });
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      for (const waiting of this.waiting.values()) waiting.reject(error);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the embedded database stopped (exit code ${code})`)));
+  }
+
+  /** Starts the worker and resolves once the database is open (a folder, a dump, or in memory). */
+  static async open(options: { dataDir?: string; dump?: Blob }): Promise<EmbeddedWorker> {
+    const engine = new EmbeddedWorker({
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      ...(options.dump ? { dump: await options.dump.arrayBuffer() } : {}),
+    });
+    try {
+      await engine.request({ op: 'open' });
+    } catch (error) {
+      await engine.worker.terminate();
+      throw error;
+    }
+    return engine;
+  }
+
+  private request(request: Request): Promise<Reply> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage(
+        { id, ...request },
+        request.op === 'exec' ? [request.bytes.buffer as ArrayBuffer] : [],
+      );
+    });
+  }
+
+  /** Sends protocol messages; resolves with the server's reply messages, as bytes. */
+  async exec(bytes: Uint8Array): Promise<Uint8Array> {
+    return (await this.request({ op: 'exec', bytes })).bytes ?? new Uint8Array(0);
+  }
+
+  async dump(): Promise<Blob> {
+    const reply = await this.request({ op: 'dump' });
+    return new Blob([reply.dump ?? new ArrayBuffer(0)], { type: 'application/x-gzip' });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.request({ op: 'close' });
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+}
+
+/** What outlives each client: the one database session, and the statements it has prepared. */
+interface Session {
+  parsedStatements: Record<string, string>;
+}
+
+/**
+ * A node-postgres Client class whose clients talk to the database in `engine`. Each client gets a
+ * connection of its own, but they all share the one session: what one prepared, the next has.
+ */
+export function embeddedClient(engine: EmbeddedWorker): typeof pg.Client {
+  const session: Session = { parsedStatements: {} };
+  return class EmbeddedClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connection: new EmbeddedConnection(engine, session) } as pg.ClientConfig);
+    }
+  };
+}
+
+/**
+ * What node-postgres's Client expects of its connection, for a database in a worker: the same
+ * methods as its socket connection, emitting the same events.
+ */
+class EmbeddedConnection extends EventEmitter {
+  _connecting = false;
+  readonly parsedStatements: Record<string, string>;
+  submittedNamedStatements: Record<string, string> = {};
+  readonly stream = {
+    cork: () => {},
+    uncork: () => {},
+    destroy: () => this.end(),
+  };
+  private batch: Buffer[] = [];
+  /** Replies are handed on in the order their requests were made. */
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly engine: EmbeddedWorker,
+    session: Session,
+  ) {
+    super();
+    this.parsedStatements = session.parsedStatements;
+  }
+
+  connect(): void {
+    this._connecting = true;
+    // There is no start-up exchange: the database is open and trusts its only user.
+    process.nextTick(() => this.emit('readyForQuery', { status: 'I' }));
+  }
+
+  private add(message: Buffer): void {
+    this.batch.push(message);
+  }
+
+  /** Sends what has been gathered, and hands on the messages that come back. */
+  private send(last: Buffer): void {
+    this.batch.push(last);
+    const bytes = Buffer.concat(this.batch);
+    this.batch = [];
+    const replied = this.engine.exec(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.pending = this.pending
+      .then(() => replied)
+      .then(
+        (reply) => {
+          const parser = new Parser();
+          parser.parse(Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength), (message) =>
+            this.deliver(message),
+          );
+        },
+        (error: unknown) => {
+          this.emit('error', error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+  }
+
+  private deliver(message: BackendMessage): void {
+    this.emit(message.name === 'error' ? 'errorMessage' : message.name, message);
+  }
+
+  query(text: string): void {
+    this.send(serialize.query(text));
+  }
+  parse(query: Parameters<typeof serialize.parse>[0]): void {
+    this.add(serialize.parse(query));
+  }
+  bind(config: Parameters<typeof serialize.bind>[0]): void {
+    this.add(serialize.bind(config));
+  }
+  execute(config: Parameters<typeof serialize.execute>[0]): void {
+    this.add(serialize.execute(config));
+  }
+  describe(message: Parameters<typeof serialize.describe>[0]): void {
+    this.add(serialize.describe(message));
+  }
+  close(message: Parameters<typeof serialize.close>[0]): void {
+    this.add(serialize.close(message));
+  }
+  flush(): void {
+    this.send(serialize.flush());
+  }
+  sync(): void {
+    this.send(serialize.sync());
+  }
+  sendCopyFromChunk(chunk: Buffer): void {
+    this.add(serialize.copyData(chunk));
+  }
+  endCopyFrom(): void {
+    this.send(serialize.copyDone());
+  }
+  sendCopyFail(message: string): void {
+    this.send(serialize.copyFail(message));
+  }
+
+  // The start-up and authentication exchange does not happen with an embedded database.
+  requestSsl(): void {}
+  startup(): void {}
+  cancel(): void {}
+  password(): void {}
+  sendSASLInitialResponseMessage(): void {}
+  sendSCRAMClientFinalMessage(): void {}
+  ref(): void {}
+  unref(): void {}
+
+  /** Ends this client's use of the session: 'end' once what it sent has been answered. */
+  end(): void {
+    this.batch = [];
+    this.pending = this.pending.then(() => {
+      this.emit('end');
+    });
+  }
+}
