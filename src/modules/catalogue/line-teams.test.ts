@@ -168,6 +168,13 @@ describe('line teams API', () => {
     expect(await teamsOf('PRINT')).toEqual(PRINT_TEAMS);
   });
 
+  it('is refused by the database itself when a name differs only in case (two writers at once)', async () => {
+    const copy = sql`insert into service_line_teams (org_id, service_line_id, name)
+                     select org_id, service_line_id, upper(name) from service_line_teams where name = ${PRINT_TEAMS[0]!}`;
+    await expect(copy.execute(t.db.kysely)).rejects.toMatchObject({ code: '23505' });
+    expect(await teamsOf('PRINT')).toEqual(PRINT_TEAMS);
+  });
+
   it('answers 403 to host staff who do not manage the line and 404 to a partner', async () => {
     for (const email of [OTHER_MANAGER, AGENT]) {
       const token = await apiTokenFor(t.db, email, 'MCC');
