@@ -407,3 +407,21 @@ describe('agreements API', () => {
     ]);
   });
 });
+
+describe("the database's 'today' for agreements", () => {
+  it("is the date in England, as the application's is, whatever the database's own time zone", async () => {
+    const today = async (zone: string) =>
+      t.db.kysely.transaction().execute(async (tx) => {
+        await sql`select set_config('timezone', ${zone}, true)`.execute(tx);
+        const row = await sql<{ app: string; server: string }>`
+          select app_today()::text as app, current_date::text as server`.execute(tx);
+        return row.rows[0]!;
+      });
+    // Twenty-six hours apart: their own dates always differ, so at least one differs from England's.
+    const east = await today('Pacific/Kiritimati');
+    const west = await today('Etc/GMT+12');
+    expect(east.server).not.toBe(west.server);
+    expect(east.app).toBe(londonToday());
+    expect(west.app).toBe(londonToday());
+  });
+});
