@@ -1,3 +1,4 @@
+import type { Caller } from '../../platform/auth/index.js';
 import type { Tx } from '../../platform/db/index.js';
 
 export interface AuditEntry {
@@ -26,4 +27,17 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
       request_id: entry.requestId ?? null,
     })
     .execute();
+}
+
+/** Records what a signed-in caller did: they are the actor, and their request is the one named. */
+export function auditBy(
+  tx: Tx,
+  caller: Caller,
+  entry: Omit<AuditEntry, 'actorUserId' | 'requestId'>,
+): Promise<void> {
+  return recordAudit(tx, {
+    ...entry,
+    actorUserId: caller.principal.userId,
+    requestId: caller.requestId ?? null,
+  });
 }

@@ -1,1 +1,1 @@
-export { recordAudit, type AuditEntry } from './audit.repository.js';
+export { auditBy, recordAudit, type AuditEntry } from './audit.repository.js';

@@ -2,7 +2,7 @@ import { isPlatformAdmin, scopeOf } from '../../platform/auth/index.js';
 import { inScope, type Database, type Tx } from '../../platform/db/index.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../../platform/errors.js';
 import { isUuid } from '../../platform/ids.js';
-import { recordAudit } from '../audit/index.js';
+import { auditBy } from '../audit/index.js';
 import { catalogueRepository as repo, type Agreement, type ServiceLine } from './catalogue.repository.js';
 import { validateAgreement, validateAgreementEnd } from './catalogue.schemas.js';
 import { fromDatabaseRefusal } from './catalogue.errors.js';
@@ -120,14 +120,12 @@ export function agreementsService(db: Database) {
           validTo: value.validTo,
         });
         const agreement = (await repo.agreementById(tx, id))!;
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId,
           action: 'agreement.add',
           entityType: 'service_agreement',
           entityId: id,
           after: snapshot(organisation, agreement),
-          requestId: ctx.requestId ?? null,
         });
         return view(agreement);
       });
@@ -142,15 +140,13 @@ export function agreementsService(db: Database) {
         const { value, errors } = validateAgreementEnd(validTo, before);
         if (Object.keys(errors).length) throw validationFailed(errors);
         const after = await repo.endAgreement(tx, agreementId, value);
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId,
           action: 'agreement.end',
           entityType: 'service_agreement',
           entityId: agreementId,
           before: snapshot(organisation, before),
           after: snapshot(organisation, after),
-          requestId: ctx.requestId ?? null,
         });
         return view(after);
       });

@@ -8,7 +8,7 @@ import {
   workingMinutesBetween,
   type WorkingCalendar,
 } from '../../kernel/working-time.js';
-import { recordAudit } from '../audit/index.js';
+import { auditBy, recordAudit } from '../audit/index.js';
 import { catalogueRepository as repo, type Calendar } from './catalogue.repository.js';
 import {
   DIVISIONS,
@@ -167,15 +167,13 @@ export function calendarsService(db: Database) {
     const calendar = existing
       ? await repo.updateCalendar(tx, existing.id, value.organisation ? ownerId : existing.orgId, value)
       : await repo.insertCalendar(tx, ownerId, hostOrgId, value);
-    await recordAudit(tx, {
-      actorUserId: principal.userId,
+    await auditBy(tx, ctx, {
       orgId: hostOrgId,
       action: existing ? 'calendar.change' : 'calendar.add',
       entityType: 'calendar',
       entityId: calendar.id,
       before: existing ? calendarJson(existing) : undefined,
       after: { ...calendarJson(calendar), version: calendar.version },
-      requestId: ctx.requestId ?? null,
     });
     return { calendar, created: !existing };
   };

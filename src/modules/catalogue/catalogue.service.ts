@@ -7,7 +7,7 @@ import {
   validationFailed,
   type FieldErrors,
 } from '../../platform/errors.js';
-import { recordAudit } from '../audit/index.js';
+import { auditBy } from '../audit/index.js';
 import {
   catalogueRepository as repo,
   type HistoryEntry,
@@ -382,8 +382,7 @@ export function catalogueService(db: Database) {
       validTo: input.validTo,
       createdBy: ctx.principal.userId,
     });
-    await recordAudit(tx, {
-      actorUserId: ctx.principal.userId,
+    await auditBy(tx, ctx, {
       orgId: offering.hostOrgId,
       action: 'tariff.add',
       entityType: 'tariff',
@@ -395,7 +394,6 @@ export function catalogueService(db: Database) {
         validFrom: input.validFrom,
         validTo: input.validTo,
       },
-      requestId: ctx.requestId ?? null,
     });
     return tariff;
   };
@@ -484,14 +482,12 @@ export function catalogueService(db: Database) {
           if (isUniqueViolation(error)) throw codeTaken('A service line', code);
           throw error;
         }
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: ctx.principal.org.orgId,
           action: 'service-line.add',
           entityType: 'service_line',
           entityId: id,
           after: { code, name, teams },
-          requestId: ctx.requestId ?? null,
         });
         return (await repo.serviceLines(tx, [id]))[0]!;
       });
@@ -612,14 +608,12 @@ export function catalogueService(db: Database) {
           snapshot,
           changedBy: ctx.principal.userId,
         });
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: line.orgId,
           action: 'offering.add',
           entityType: 'offering',
           entityId: offering.id,
           after: snapshot,
-          requestId: ctx.requestId ?? null,
         });
         return offering;
       });
@@ -646,15 +640,13 @@ export function catalogueService(db: Database) {
           snapshot,
           changedBy: ctx.principal.userId,
         });
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: line.orgId,
           action: 'offering.change',
           entityType: 'offering',
           entityId: after.id,
           before: offeringSnapshot(before, policies.get(before.slaPolicyId)?.code ?? ''),
           after: snapshot,
-          requestId: ctx.requestId ?? null,
         });
         return after;
       });
@@ -742,15 +734,13 @@ export function catalogueService(db: Database) {
           snapshot,
           changedBy: ctx.principal.userId,
         });
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: offering.hostOrgId,
           action: before ? 'variant.change' : 'variant.add',
           entityType: 'offering_variant',
           entityId: variant.id,
           before: before ? { partner: partner.code, ...variantSnapshot(before, null) } : undefined,
           after: { offering: offering.code, ...snapshot },
-          requestId: ctx.requestId ?? null,
         });
         return variant;
       });
@@ -802,15 +792,13 @@ export function catalogueService(db: Database) {
         if (tariff.validTo !== null && validTo > tariff.validTo)
           throw validationFailed({ validTo: 'catalogue.errors.endLater' });
         const after = await repo.endTariff(tx, id, validTo);
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: offering.hostOrgId,
           action: 'tariff.end',
           entityType: 'tariff',
           entityId: id,
           before: { validTo: tariff.validTo },
           after: { validTo },
-          requestId: ctx.requestId ?? null,
         });
         return after;
       });
@@ -986,14 +974,12 @@ export function catalogueService(db: Database) {
           snapshot,
           changedBy: ctx.principal.userId,
         });
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: line.orgId,
           action: before ? 'sla-policy.change' : 'sla-policy.add',
           entityType: 'sla_policy',
           entityId: policy.id,
           after: snapshot,
-          requestId: ctx.requestId ?? null,
         });
         return policy;
       });

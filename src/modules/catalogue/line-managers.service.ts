@@ -2,7 +2,7 @@ import { hasRole, isPlatformAdmin, scopeOf } from '../../platform/auth/index.js'
 import { inScope, type Database, type Tx } from '../../platform/db/index.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../../platform/errors.js';
 import { isUuid } from '../../platform/ids.js';
-import { recordAudit } from '../audit/index.js';
+import { auditBy } from '../audit/index.js';
 import { catalogueRepository as repo, type Person, type ServiceLine } from './catalogue.repository.js';
 import { emailOf } from './catalogue.schemas.js';
 import type { Context } from './catalogue.service.js';
@@ -61,27 +61,23 @@ export function lineManagersService(db: Database) {
     before: Person[],
     after: ServiceLine,
   ) =>
-    recordAudit(tx, {
-      actorUserId: ctx.principal.userId,
+    auditBy(tx, ctx, {
       orgId: line.orgId,
       action,
       entityType: 'service_line',
       entityId: line.id,
       before: { managers: before.map((p) => p.email || p.id) },
       after: { managers: (await managersOf(tx, after)).map((p) => p.email || p.id) },
-      requestId: ctx.requestId ?? null,
     });
 
   const auditTeams = (tx: Tx, ctx: Context, action: string, line: ServiceLine, after: ServiceLine) =>
-    recordAudit(tx, {
-      actorUserId: ctx.principal.userId,
+    auditBy(tx, ctx, {
       orgId: line.orgId,
       action,
       entityType: 'service_line',
       entityId: line.id,
       before: { teams: line.teams },
       after: { teams: after.teams },
-      requestId: ctx.requestId ?? null,
     });
 
   const unit = <T>(ctx: Context, work: (tx: Tx) => Promise<T>) => inScope(db, scopeOf(ctx.principal), work);

@@ -21,7 +21,7 @@ import {
   validationFailed,
   type FieldErrors,
 } from '../../platform/errors.js';
-import { recordAudit } from '../audit/index.js';
+import { auditBy, recordAudit } from '../audit/index.js';
 import { identityRepository as repo, type AuthenticatedRow } from './identity.repository.js';
 import { passwordProblem } from './passwords.policy.js';
 import { normaliseEmail, validateNewUser, validateRoles, validateTokenRequest } from './identity.schemas.js';
@@ -199,13 +199,11 @@ export function identityService(db: Database, options: IdentityOptions) {
       const sessionHash = principal.sessionHash;
       await inScope(db, scopeOf(principal), async (tx) => {
         await repo.endSession(tx, sessionHash);
-        await recordAudit(tx, {
-          actorUserId: principal.userId,
+        await auditBy(tx, ctx, {
           orgId: principal.org.orgId,
           action: 'sign-out',
           entityType: 'user',
           entityId: principal.userId,
-          requestId: ctx.requestId ?? null,
         });
       });
       credentials.forgetAll();
@@ -249,14 +247,12 @@ export function identityService(db: Database, options: IdentityOptions) {
           });
         }
         const user = await repo.insertUser(tx, { email: value.email, name: value.name, passwordHash });
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: ctx.principal.org.orgId,
           action: 'user.add',
           entityType: 'user',
           entityId: user.id,
           after: { email: user.email, name: user.name },
-          requestId: ctx.requestId ?? null,
         });
         return user;
       });
@@ -279,8 +275,7 @@ export function identityService(db: Database, options: IdentityOptions) {
         const before = await repo.findMembership(tx, value.orgId, userId);
         if (value.roles.length === 0) await repo.removeMembership(tx, value.orgId, userId);
         else await repo.upsertMembership(tx, value.orgId, userId, value.roles);
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: value.orgId,
           action:
             value.roles.length === 0 ? 'membership.remove' : before ? 'membership.change' : 'membership.add',
@@ -288,7 +283,6 @@ export function identityService(db: Database, options: IdentityOptions) {
           entityId: `${value.orgId}:${userId}`,
           before: before ? { roles: before.roles } : undefined,
           after: value.roles.length ? { roles: value.roles } : undefined,
-          requestId: ctx.requestId ?? null,
         });
       });
       credentials.forgetAll();
@@ -305,15 +299,13 @@ export function identityService(db: Database, options: IdentityOptions) {
         if (!before) throw notFound('That user');
         await repo.setDisabled(tx, userId, disabled);
         const ended = disabled ? await repo.endSessionsOf(tx, userId) : 0;
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: ctx.principal.org.orgId,
           action: disabled ? 'user.disable' : 'user.enable',
           entityType: 'user',
           entityId: userId,
           before: { disabled: before.disabled_at !== null },
           after: { disabled, sessionsEnded: ended },
-          requestId: ctx.requestId ?? null,
         });
       });
       credentials.forgetAll();
@@ -341,14 +333,12 @@ export function identityService(db: Database, options: IdentityOptions) {
           tokenHash: hashSecret(secret),
           expiresAt: new Date(Date.now() + value.expiresInDays * 86_400_000),
         });
-        await recordAudit(tx, {
-          actorUserId: principal.userId,
+        await auditBy(tx, ctx, {
           orgId: principal.org.orgId,
           action: 'api-token.create',
           entityType: 'api_token',
           entityId: row.id,
           after: { name: row.name, expiresAt: row.expires_at },
-          requestId: ctx.requestId ?? null,
         });
         return row;
       });
@@ -360,14 +350,12 @@ export function identityService(db: Database, options: IdentityOptions) {
       await inScope(db, scopeOf(principal), async (tx) => {
         const revoked = await repo.revokeToken(tx, principal.org.orgId, principal.userId, tokenId);
         if (!revoked) throw notFound('That token');
-        await recordAudit(tx, {
-          actorUserId: principal.userId,
+        await auditBy(tx, ctx, {
           orgId: principal.org.orgId,
           action: 'api-token.revoke',
           entityType: 'api_token',
           entityId: tokenId,
           after: { name: revoked.name },
-          requestId: ctx.requestId ?? null,
         });
       });
       credentials.forgetAll();

@@ -2,7 +2,7 @@ import { isPlatformAdmin, scopeOf, type Principal, type Caller } from '../../pla
 import { inScope, type Database } from '../../platform/db/index.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../../platform/errors.js';
 import { isUuid } from '../../platform/ids.js';
-import { recordAudit } from '../audit/index.js';
+import { auditBy } from '../audit/index.js';
 import { organisationsRepository as repo, type Organisation } from './organisations.repository.js';
 import { validateOrganisation } from './organisations.schemas.js';
 
@@ -95,14 +95,12 @@ export function organisationsService(db: Database, options: OrganisationsOptions
           }
           throw error;
         }
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: org.id,
           action: 'organisation.add',
           entityType: 'organisation',
           entityId: org.id,
           after: snapshot(org),
-          requestId: ctx.requestId ?? null,
         });
         return org;
       });
@@ -130,15 +128,13 @@ export function organisationsService(db: Database, options: OrganisationsOptions
           );
         }
         const after = (await repo.update(tx, id, value))!;
-        await recordAudit(tx, {
-          actorUserId: ctx.principal.userId,
+        await auditBy(tx, ctx, {
           orgId: id,
           action: 'organisation.change',
           entityType: 'organisation',
           entityId: id,
           before: snapshot(before),
           after: snapshot(after),
-          requestId: ctx.requestId ?? null,
         });
         return after;
       });
