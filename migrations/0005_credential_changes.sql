@@ -12,10 +12,10 @@ end
 $$;
 
 create trigger sessions_credentials_changed
-  after update of user_id, org_id, expires_at or delete or truncate on sessions
+  after update of token_hash, user_id, org_id, expires_at or delete or truncate on sessions
   for each statement execute function announce_credential_change();
 create trigger api_tokens_credentials_changed
-  after update of user_id, org_id, expires_at, revoked_at or delete or truncate on api_tokens
+  after update of token_hash, user_id, org_id, expires_at, revoked_at or delete or truncate on api_tokens
   for each statement execute function announce_credential_change();
 create trigger users_credentials_changed
   after update of email, name, disabled_at or delete or truncate on users

@@ -97,12 +97,6 @@ export async function buildApp(
   });
 
   const services = createServices(config, db);
-  // Changes to sessions, tokens, users, memberships or organisations made by other processes.
-  const stopListening = db.listen(CREDENTIAL_CHANNEL, {
-    heard: () => services.credentials.forgetAll(),
-    state: (listening) => services.credentials.setLive(listening),
-  });
-  app.addHook('onClose', stopListening);
 
   // Order matters: headers and body parsing first; then CSRF (needs cookies and the parsed form);
   // error pages and views before anything can fail; then who is asking; then the modules.
@@ -157,5 +151,12 @@ export async function buildApp(
     { prefix: '/api/v1' },
   );
 
+  // Changes to sessions, tokens, users, memberships or organisations made by other processes.
+  // Until this is listening, remembered credentials are not reused.
+  const stopListening = db.listen(CREDENTIAL_CHANNEL, {
+    heard: () => services.credentials.forgetAll(),
+    state: (listening) => services.credentials.setLive(listening),
+  });
+  app.addHook('onClose', stopListening);
   return app;
 }

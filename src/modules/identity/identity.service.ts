@@ -13,7 +13,14 @@ import {
   type Caller,
   type CredentialCache,
 } from '../../platform/auth/index.js';
-import { authenticationStatement, inScope, NO_SCOPE, type Database } from '../../platform/db/index.js';
+import {
+  authenticationStatement,
+  inScope,
+  NO_SCOPE,
+  type Database,
+  type Scope,
+  type Tx,
+} from '../../platform/db/index.js';
 import {
   DomainError,
   forbidden,
@@ -50,8 +57,29 @@ function pickOrganisation(
   return memberships.find((m) => m.orgId === preferredOrgId) ?? memberships[0];
 }
 
+/** An answer shared by every request that reuses it: nothing may change it. */
+function frozen(row: AuthenticatedRow): AuthenticatedRow {
+  for (const membership of row.memberships) {
+    Object.freeze(membership.roles);
+    Object.freeze(membership);
+  }
+  Object.freeze(row.memberships);
+  return Object.freeze(row);
+}
+
 export function identityService(db: Database, options: IdentityOptions) {
   const { credentials } = options;
+  /**
+   * A unit of work that changes what some credential stands for: remembered answers are dropped
+   * once it ends — also if it fails, since a COMMIT whose answer was lost may still have happened.
+   */
+  const changingCredentials = async <T>(scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> => {
+    try {
+      return await inScope(db, scope, work);
+    } finally {
+      credentials.forgetAll();
+    }
+  };
   const authenticate = (kind: 'session' | 'token', tokenHash: string) =>
     credentials.lookup(
       `${kind}:${tokenHash}`,
@@ -62,7 +90,7 @@ export function identityService(db: Database, options: IdentityOptions) {
           tokenHash,
           options.sessionIdleMinutes,
         );
-        return row && Object.freeze({ ...row, memberships: row.memberships.map((m) => Object.freeze(m)) });
+        return row && frozen(row);
       },
       (row) => row.expiresAt.getTime(),
     );
@@ -197,7 +225,7 @@ export function identityService(db: Database, options: IdentityOptions) {
       const { principal } = ctx;
       if (!principal.sessionHash) return;
       const sessionHash = principal.sessionHash;
-      await inScope(db, scopeOf(principal), async (tx) => {
+      await changingCredentials(scopeOf(principal), async (tx) => {
         await repo.endSession(tx, sessionHash);
         await auditBy(tx, ctx, {
           orgId: principal.org.orgId,
@@ -206,7 +234,6 @@ export function identityService(db: Database, options: IdentityOptions) {
           entityId: principal.userId,
         });
       });
-      credentials.forgetAll();
     },
 
     async switchOrganisation(ctx: Context, orgId: string): Promise<void> {
@@ -214,8 +241,9 @@ export function identityService(db: Database, options: IdentityOptions) {
       const target = principal.memberships.find((m) => m.orgId === orgId);
       if (!target || !principal.sessionHash) throw notFound('That organisation');
       const sessionHash = principal.sessionHash;
-      await inScope(db, scopeOf(principal), (tx) => repo.switchSessionOrganisation(tx, sessionHash, orgId));
-      credentials.forgetAll();
+      await changingCredentials(scopeOf(principal), (tx) =>
+        repo.switchSessionOrganisation(tx, sessionHash, orgId),
+      );
     },
 
     // Users and roles: platform administrators only.
@@ -263,7 +291,7 @@ export function identityService(db: Database, options: IdentityOptions) {
       if (!isPlatformAdmin(ctx.principal)) throw forbidden();
       const { value, errors } = validateRoles(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
-      await inScope(db, scopeOf(ctx.principal), async (tx) => {
+      await changingCredentials(scopeOf(ctx.principal), async (tx) => {
         const user = await repo.findUser(tx, userId);
         if (!user) throw notFound('That user');
         const org = await tx
@@ -285,7 +313,6 @@ export function identityService(db: Database, options: IdentityOptions) {
           after: value.roles.length ? { roles: value.roles } : undefined,
         });
       });
-      credentials.forgetAll();
     },
 
     /** Disabling a user also ends every session they have, at once. */
@@ -294,7 +321,7 @@ export function identityService(db: Database, options: IdentityOptions) {
       if (disabled && userId === ctx.principal.userId) {
         throw validationFailed({ status: 'users.errors.disableSelf' });
       }
-      await inScope(db, scopeOf(ctx.principal), async (tx) => {
+      await changingCredentials(scopeOf(ctx.principal), async (tx) => {
         const before = await repo.findUser(tx, userId);
         if (!before) throw notFound('That user');
         await repo.setDisabled(tx, userId, disabled);
@@ -308,7 +335,6 @@ export function identityService(db: Database, options: IdentityOptions) {
           after: { disabled, sessionsEnded: ended },
         });
       });
-      credentials.forgetAll();
     },
 
     // API tokens: each person's own, in the organisation they act in.
@@ -347,7 +373,7 @@ export function identityService(db: Database, options: IdentityOptions) {
 
     async revokeToken(ctx: Context, tokenId: string) {
       const { principal } = ctx;
-      await inScope(db, scopeOf(principal), async (tx) => {
+      await changingCredentials(scopeOf(principal), async (tx) => {
         const revoked = await repo.revokeToken(tx, principal.org.orgId, principal.userId, tokenId);
         if (!revoked) throw notFound('That token');
         await auditBy(tx, ctx, {
@@ -358,7 +384,6 @@ export function identityService(db: Database, options: IdentityOptions) {
           after: { name: revoked.name },
         });
       });
-      credentials.forgetAll();
     },
   };
 }

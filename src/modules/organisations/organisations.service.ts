@@ -113,33 +113,36 @@ export function organisationsService(db: Database, options: OrganisationsOptions
         throw forbidden('Only platform administrators change organisations');
       const { value, errors } = validateOrganisation(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
-      const changed = await inScope(db, scopeOf(ctx.principal), async (tx) => {
-        const before = await repo.findById(tx, id);
-        if (!before) throw notFound('That organisation');
-        await checkParent(tx, id, value.parentId);
-        const sameCode = await repo.findByCode(tx, value.code);
-        if (sameCode && sameCode.id !== id) {
-          throw new DomainError(
-            'ERR_ORGANISATION_CODE_TAKEN',
-            `An organisation with code ${value.code} already exists`,
-            {
-              fields: { code: 'organisations.errors.codeTaken' },
-            },
-          );
-        }
-        const after = (await repo.update(tx, id, value))!;
-        await auditBy(tx, ctx, {
-          orgId: id,
-          action: 'organisation.change',
-          entityType: 'organisation',
-          entityId: id,
-          before: snapshot(before),
-          after: snapshot(after),
+      try {
+        return await inScope(db, scopeOf(ctx.principal), async (tx) => {
+          const before = await repo.findById(tx, id);
+          if (!before) throw notFound('That organisation');
+          await checkParent(tx, id, value.parentId);
+          const sameCode = await repo.findByCode(tx, value.code);
+          if (sameCode && sameCode.id !== id) {
+            throw new DomainError(
+              'ERR_ORGANISATION_CODE_TAKEN',
+              `An organisation with code ${value.code} already exists`,
+              {
+                fields: { code: 'organisations.errors.codeTaken' },
+              },
+            );
+          }
+          const after = (await repo.update(tx, id, value))!;
+          await auditBy(tx, ctx, {
+            orgId: id,
+            action: 'organisation.change',
+            entityType: 'organisation',
+            entityId: id,
+            before: snapshot(before),
+            after: snapshot(after),
+          });
+          return after;
         });
-        return after;
-      });
-      options.credentialsChanged?.();
-      return changed;
+      } finally {
+        // Also after a failure: a COMMIT whose answer was lost may still have happened.
+        options.credentialsChanged?.();
+      }
     },
   };
 }

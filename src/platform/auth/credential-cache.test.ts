@@ -9,6 +9,13 @@ interface Answer {
 const FAR = Date.now() + 86_400_000;
 const expiry = (answer: Answer) => answer.expiresAt;
 
+/** A cache that hears of changes (as the app's does once it is listening). */
+function listening(options: { seconds: number; maxEntries?: number }) {
+  const cache = new CredentialCache<Answer>(options);
+  cache.setLive(true);
+  return cache;
+}
+
 /** A loader that counts its calls and answers `answer`, or waits for `gate` first when given one. */
 function loader(answer: Answer | undefined, gate?: Promise<void>) {
   const load = vi.fn(async () => {
@@ -25,7 +32,7 @@ afterEach(() => {
 describe('the credential cache', () => {
   it('reuses an answer for the time allowed, then asks again', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const cache = new CredentialCache<Answer>({ seconds: 10 });
+    const cache = listening({ seconds: 10 });
     const load = loader({ user: 'a', expiresAt: FAR });
     expect(await cache.lookup('k', load, expiry)).toEqual({ user: 'a', expiresAt: FAR });
     vi.advanceTimersByTime(9_999);
@@ -38,7 +45,7 @@ describe('the credential cache', () => {
 
   it('never reuses an answer past the credential’s own expiry', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const cache = new CredentialCache<Answer>({ seconds: 10 });
+    const cache = listening({ seconds: 10 });
     const load = loader({ user: 'a', expiresAt: Date.now() + 2_000 });
     await cache.lookup('k', load, expiry);
     vi.advanceTimersByTime(1_999);
@@ -50,7 +57,7 @@ describe('the credential cache', () => {
   });
 
   it('keeps no answer for an unknown credential', async () => {
-    const cache = new CredentialCache<Answer>({ seconds: 10 });
+    const cache = listening({ seconds: 10 });
     const load = loader(undefined);
     expect(await cache.lookup('guess', load, expiry)).toBeUndefined();
     expect(await cache.lookup('guess', load, expiry)).toBeUndefined();
@@ -59,7 +66,7 @@ describe('the credential cache', () => {
   });
 
   it('drops every answer when told something changed', async () => {
-    const cache = new CredentialCache<Answer>({ seconds: 10 });
+    const cache = listening({ seconds: 10 });
     const load = loader({ user: 'a', expiresAt: FAR });
     await cache.lookup('k1', load, expiry);
     await cache.lookup('k2', load, expiry);
@@ -70,7 +77,7 @@ describe('the credential cache', () => {
   });
 
   it('does not keep an answer read before a change that happened while it was being read', async () => {
-    const cache = new CredentialCache<Answer>({ seconds: 10 });
+    const cache = listening({ seconds: 10 });
     let open!: () => void;
     const stale = loader({ user: 'before', expiresAt: FAR }, new Promise((resolve) => (open = resolve)));
     const reading = cache.lookup('k', stale, expiry);
@@ -84,7 +91,7 @@ describe('the credential cache', () => {
   });
 
   it('asks every time while changes elsewhere cannot be heard, and trusts nothing from before', async () => {
-    const cache = new CredentialCache<Answer>({ seconds: 10 });
+    const cache = listening({ seconds: 10 });
     const load = loader({ user: 'a', expiresAt: FAR });
     await cache.lookup('k', load, expiry);
     cache.setLive(false);
@@ -98,9 +105,13 @@ describe('the credential cache', () => {
     expect(load).toHaveBeenCalledTimes(4);
   });
 
-  it('is off when its time is 0', async () => {
-    const cache = new CredentialCache<Answer>({ seconds: 0 });
-    cache.setLive(true);
+  it('asks every time until it hears of changes, and when its time is 0', async () => {
+    const deaf = new CredentialCache<Answer>({ seconds: 10 });
+    const asked = loader({ user: 'a', expiresAt: FAR });
+    await deaf.lookup('k', asked, expiry);
+    await deaf.lookup('k', asked, expiry);
+    expect(asked).toHaveBeenCalledTimes(2);
+    const cache = listening({ seconds: 0 });
     const load = loader({ user: 'a', expiresAt: FAR });
     await cache.lookup('k', load, expiry);
     await cache.lookup('k', load, expiry);
@@ -108,7 +119,7 @@ describe('the credential cache', () => {
   });
 
   it('holds at most its limit, letting the oldest go', async () => {
-    const cache = new CredentialCache<Answer>({ seconds: 10, maxEntries: 3 });
+    const cache = listening({ seconds: 10, maxEntries: 3 });
     const load = loader({ user: 'a', expiresAt: FAR });
     for (const key of ['k1', 'k2', 'k3', 'k4']) await cache.lookup(key, load, expiry);
     expect(cache.size).toBe(3);

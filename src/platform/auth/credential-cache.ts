@@ -31,12 +31,12 @@ export class CredentialCache<T> {
   private readonly maxEntries: number;
   /** Bumped by every change; a lookup stores its answer only if none happened while it ran. */
   private generation = 0;
-  private live: boolean;
+  /** Off until whoever hears of changes says it can (`setLive`). */
+  private live = false;
 
   constructor(options: CredentialCacheOptions) {
     this.ttlMs = options.seconds * 1000;
     this.maxEntries = options.maxEntries ?? 10_000;
-    this.live = this.ttlMs > 0;
   }
 
   /**

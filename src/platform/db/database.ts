@@ -86,6 +86,10 @@ function preparingPool(pool: { connect(): Promise<pg.PoolClient>; end(): Promise
     async connect(): Promise<pg.PoolClient> {
       const client: Client = await pool.connect();
       if (!client[PREPARED]) {
+        // A connection lost while a client is checked out fails that client's queries; without a
+        // listener, node-postgres would also raise it as an uncaught error and stop the process.
+        // The pool discards a client in that state when it is released.
+        client.on('error', () => {});
         const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
         const prepared = async (text: unknown, values?: unknown) => {
           if (typeof text !== 'string') return query(text, values);
@@ -130,15 +134,37 @@ async function openServer(connectionString: string, max: number, pipelines: numb
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** A connection of its own that LISTENs, reconnecting (after 0.5 s, then up to 30 s) when lost. */
+/** How often the listening connection proves it is alive, and how long an answer may take. */
+const HEARTBEAT_MS = 5_000;
+const HEARTBEAT_TIMEOUT_MS = 3_000;
+
+/**
+ * A connection of its own that LISTENs, reconnecting (after 0.5 s, then up to 30 s) when lost.
+ * A connection can die without a word (a network partition, a failover), so it is asked a
+ * question every few seconds; no timely answer counts as lost.
+ */
 function listenOnServer(connectionString: string, channel: string, handlers: ListenHandlers) {
   if (!CHANNEL.test(channel)) throw new TypeError(`not a channel name: ${channel}`);
   let stopped = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
   let delay = 500;
+  const beat = (attempt: pg.Client) => {
+    const late = setTimeout(() => {
+      if (client === attempt) lost();
+    }, HEARTBEAT_TIMEOUT_MS);
+    attempt.query('select 1').then(
+      () => clearTimeout(late),
+      () => {
+        clearTimeout(late);
+        if (client === attempt) lost();
+      },
+    );
+  };
   const lost = () => {
     if (!client) return;
+    clearInterval(heartbeat);
     const gone = client;
     client = undefined;
     gone.removeAllListeners();
@@ -150,7 +176,12 @@ function listenOnServer(connectionString: string, channel: string, handlers: Lis
   };
   const connect = () => {
     retry = undefined;
-    const attempt = new pg.Client({ connectionString, application_name: 'tandem listen' });
+    const attempt = new pg.Client({
+      connectionString,
+      application_name: 'tandem listen',
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+    });
     client = attempt;
     attempt.on('error', lost);
     attempt.on('end', lost);
@@ -164,6 +195,8 @@ function listenOnServer(connectionString: string, channel: string, handlers: Lis
         () => {
           if (client !== attempt) return;
           delay = 500;
+          heartbeat = setInterval(() => beat(attempt), HEARTBEAT_MS);
+          heartbeat.unref();
           handlers.state(true);
         },
         () => {
@@ -176,6 +209,7 @@ function listenOnServer(connectionString: string, channel: string, handlers: Lis
   return async () => {
     stopped = true;
     if (retry) clearTimeout(retry);
+    clearInterval(heartbeat);
     const last = client;
     client = undefined;
     if (last) {
@@ -223,9 +257,12 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
       return async () => {};
     },
     async close() {
-      await kysely.destroy();
-      await engine.close();
-      release();
+      try {
+        await kysely.destroy();
+        await engine.close();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -44,6 +44,20 @@ describe.runIf(testEngine() === 'embedded')('the embedded database in its worker
     }
   });
 
+  it('ends a transaction a discarded client left open, before the next client starts', async () => {
+    const first = await pool.connect();
+    await first.query('begin');
+    await first.query('create temporary table left_open (x int)');
+    first.release(true);
+    const second = await pool.connect();
+    try {
+      const found = await second.query(`select 1 from pg_class where relname = 'left_open'`);
+      expect(found.rowCount).toBe(0);
+    } finally {
+      second.release();
+    }
+  });
+
   it('reports a failure to prepare the scope statements instead of waiting for ever, and refuses work once closed', async () => {
     const bare = await EmbeddedWorker.open({});
     const Client = embeddedClient(bare);

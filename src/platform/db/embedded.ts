@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
-import type { BackendMessage } from 'pg-protocol/dist/messages.js';
+import type { BackendMessage, ReadyForQueryMessage } from 'pg-protocol/dist/messages.js';
 import { fromRoot } from '../paths.js';
 
 /**
@@ -99,9 +99,27 @@ export class EmbeddedWorker {
   }
 }
 
-/** What outlives each client: the one database session, and the statements it has prepared. */
+/**
+ * The messages in one array of their own, to move to the worker. (Small Buffers share Node's pool
+ * of memory, which must not be moved.)
+ */
+function bytesOf(messages: Buffer[]): Uint8Array {
+  let size = 0;
+  for (const message of messages) size += message.length;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const message of messages) {
+    bytes.set(message, at);
+    at += message.length;
+  }
+  return bytes;
+}
+
+/** What outlives each client: the one database session, what it has prepared, and its state. */
 interface Session {
   parsedStatements: Record<string, string>;
+  /** As the last ReadyForQuery said: idle ('I'), in a transaction ('T') or in a failed one ('E'). */
+  status: string;
 }
 
 /**
@@ -109,7 +127,7 @@ interface Session {
  * connection of its own, but they all share the one session: what one prepared, the next has.
  */
 export function embeddedClient(engine: EmbeddedWorker): typeof pg.Client {
-  const session: Session = { parsedStatements: {} };
+  const session: Session = { parsedStatements: {}, status: 'I' };
   return class EmbeddedClient extends pg.Client {
     constructor(config?: pg.ClientConfig) {
       super({ ...config, connection: new EmbeddedConnection(engine, session) } as pg.ClientConfig);
@@ -136,7 +154,7 @@ class EmbeddedConnection extends EventEmitter {
 
   constructor(
     private readonly engine: EmbeddedWorker,
-    session: Session,
+    private readonly session: Session,
   ) {
     super();
     this.parsedStatements = session.parsedStatements;
@@ -144,8 +162,20 @@ class EmbeddedConnection extends EventEmitter {
 
   connect(): void {
     this._connecting = true;
+    const { session } = this;
+    if (session.status !== 'I') {
+      // The client before this one was discarded inside a transaction: end it, so that this one
+      // starts as a new connection would, outside any.
+      const rollback = this.engine.exec(bytesOf([serialize.query('rollback')]));
+      this.pending = this.pending.then(
+        () => rollback.then(() => void (session.status = 'I')),
+        () => {},
+      );
+    }
     // There is no start-up exchange: the database is open and trusts its only user.
-    process.nextTick(() => this.emit('readyForQuery', { status: 'I' }));
+    this.pending = this.pending.then(() => {
+      this.emit('readyForQuery', { status: 'I' });
+    });
   }
 
   private add(message: Buffer): void {
@@ -155,9 +185,8 @@ class EmbeddedConnection extends EventEmitter {
   /** Sends what has been gathered, and hands on the messages that come back. */
   private send(last: Buffer): void {
     this.batch.push(last);
-    const bytes = Buffer.concat(this.batch);
+    const replied = this.engine.exec(bytesOf(this.batch));
     this.batch = [];
-    const replied = this.engine.exec(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     this.pending = this.pending
       .then(() => replied)
       .then(
@@ -168,12 +197,16 @@ class EmbeddedConnection extends EventEmitter {
           );
         },
         (error: unknown) => {
+          // The worker has gone: node-postgres fails this client's queries and discards it.
           this.emit('error', error instanceof Error ? error : new Error(String(error)));
         },
-      );
+      )
+      // Whatever a listener throws, later replies must still be handed on.
+      .catch(() => {});
   }
 
   private deliver(message: BackendMessage): void {
+    if (message.name === 'readyForQuery') this.session.status = (message as ReadyForQueryMessage).status;
     this.emit(message.name === 'error' ? 'errorMessage' : message.name, message);
   }
 

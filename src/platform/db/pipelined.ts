@@ -22,6 +22,9 @@ export interface PipelinedPool {
 
 type Shared = pg.Client & { release(): void };
 
+/** The longest a shared read may take. */
+const READ_TIMEOUT_MS = 30_000;
+
 /** Holds the socket's writes until the event loop has run everything that is ready now. */
 function writeOncePerTurn(client: pg.Client): void {
   const stream = (client as unknown as { connection: { stream: NodeJS.WritableStream & Corkable } })
@@ -52,7 +55,16 @@ export function pipelinedPool(connectionString: string, size: number): Pipelined
   let ended = false;
 
   const open = (slot: number): Promise<Shared> => {
-    const client = new pg.Client({ connectionString }) as Shared;
+    const client = new pg.Client({
+      connectionString,
+      application_name: 'tandem reads',
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+      // A read that has not answered in this time fails, and with it the connection, so that those
+      // queued behind it fail rather than wait for ever, and the next request opens a new one.
+      query_timeout: READ_TIMEOUT_MS,
+      statement_timeout: READ_TIMEOUT_MS,
+    }) as Shared;
     const opening = (async () => {
       const forget = () => {
         if (slots[slot] === opening) slots[slot] = undefined;
@@ -61,8 +73,13 @@ export function pipelinedPool(connectionString: string, size: number): Pipelined
       client.on('error', forget);
       client.on('end', forget);
       await client.connect();
-      // The scope statements are parsed before the connection starts pipelining.
-      await markPrepared(client);
+      try {
+        // The scope statements are parsed before the connection starts pipelining.
+        await markPrepared(client);
+      } catch (error) {
+        await client.end().catch(() => {});
+        throw error;
+      }
       (client as unknown as { pipeline: boolean }).pipeline = true;
       client.release = () => {};
       writeOncePerTurn(client);
