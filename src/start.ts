@@ -1,5 +1,6 @@
+import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { openDatabase, migrate, type Database } from './platform/db/index.js';
+import { startOpening, migrate } from './platform/db/index.js';
 
 export interface Running {
   address: string;
@@ -15,28 +16,30 @@ export async function startTandem(
   const times: string[] = [];
   const lap = (what: string) => times.push(`${what} ${(performance.now() / 1000).toFixed(2)} s`);
   lap('started');
-  // Start opening the database first, then load the web app's modules while it opens: the embedded
-  // engine does most of its opening off the main thread, so the two overlap.
-  const opening = openDatabase({
+  // Start opening the database first, then load and build the web app while it opens: the embedded
+  // engine opens off the main thread, so the two overlap. Queries wait until it is open.
+  const opening = startOpening({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
     pipelines: config.databasePipelines,
   });
-  void opening.then(() => lap('database open'));
   const modules = Promise.all([import('./app.js'), import('./demo.js')]);
   void modules.then(() => lap('app loaded'));
   // If opening fails, the modules' promise must not be left unhandled.
   modules.catch(() => {});
-  const db: Database = await opening;
-  const [{ buildApp }, { DEMO_PASSWORD, DEMO_USERS, seedDemo }] = await modules.catch(
-    async (error: unknown) => {
-      await db.close();
-      throw error;
-    },
-  );
-  lap('database open and app loaded');
+  const { db, opened } = await opening;
+  void opened.then(() => lap('database open'));
+  // If building the app fails first, a failure to open must not be left unhandled either.
+  opened.catch(() => {});
+
+  let app: FastifyInstance | undefined;
   try {
+    const [{ buildApp }, { DEMO_PASSWORD, DEMO_USERS, seedDemo }] = await modules;
+    app = await buildApp(config, db);
+    await app.ready();
+    lap('app built');
+    await opened;
     const applied = await migrate(db, { onApplied: (file) => log(`migrated: ${file}`) });
     if (db.engine === 'embedded' && db.created) {
       log('New embedded database: loading the demo partnership…');
@@ -44,34 +47,40 @@ export async function startTandem(
     } else if (applied.length === 0) {
       log('Database is up to date.');
     }
+    lap('migrated');
+    await app.listen({ port: config.port, host: config.host });
+    lap('listening');
+
+    const port = (app.server.address() as { port: number }).port;
+    const address = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    log('');
+    log(
+      `Tandem is running at ${address}  (database: ${db.engine === 'embedded' ? `embedded, ${config.dataDir}` : 'PostgreSQL server'})`,
+    );
+    log(`Start-up, since the process began: ${times.join(', ')}`);
+    if (db.engine === 'embedded') {
+      log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
+      for (const user of DEMO_USERS) {
+        const roles = user.memberships.map((m) => `${m.roles.join(', ')} @ ${m.org}`).join('; ');
+        log(`  ${user.email.padEnd(34)} ${roles}`);
+      }
+    }
+    return { address, close: closeOnSignals(app, db, log) };
   } catch (error) {
-    await db.close();
+    await app?.close().catch(() => {});
+    await db.close().catch(() => {});
     throw error;
   }
+}
 
-  lap('migrated');
-  const app = await buildApp(config, db);
-  await app.listen({ port: config.port, host: config.host });
-  lap('listening');
-  const port = (app.server.address() as { port: number }).port;
-  const address = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-
-  log('');
-  log(
-    `Tandem is running at ${address}  (database: ${db.engine === 'embedded' ? `embedded, ${config.dataDir}` : 'PostgreSQL server'})`,
-  );
-  log(`Start-up, since the process began: ${times.join(', ')}`);
-  if (db.engine === 'embedded') {
-    log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
-    for (const user of DEMO_USERS) {
-      const roles = user.memberships.map((m) => `${m.roles.join(', ')} @ ${m.org}`).join('; ');
-      log(`  ${user.email.padEnd(34)} ${roles}`);
-    }
-  }
-
+/** How to stop: stop accepting, let requests in flight finish, then close the database. */
+function closeOnSignals(
+  app: FastifyInstance,
+  db: { close(): Promise<void> },
+  log: (line: string) => void,
+): () => Promise<void> {
   let closing: Promise<void> | undefined;
   const close = () => {
-    // Stop accepting, let requests in flight finish, then close the database.
     closing ??= (async () => {
       await app.close();
       await db.close();
@@ -90,5 +99,5 @@ export async function startTandem(
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
-  return { address, close };
+  return close;
 }

@@ -1,10 +1,10 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { loadConfig } from '../../src/config.js';
-import { startTandem, type Running } from '../../src/start.js';
 import { DEMO_PASSWORD } from '../../src/demo.js';
 
 export const RESULTS_DIR = path.resolve('test-results', 'e2e');
@@ -26,30 +26,59 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Tandem on a new embedded database with the demo data, and Debian's Chromium to drive it. */
+/**
+ * Tandem as people run it — the `tandem serve` command, on a new embedded database with the demo
+ * data — and Debian's Chromium to drive it.
+ */
 export async function startHarness(): Promise<Harness> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-'));
-  const config = loadConfig({
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    TANDEM_DATA_DIR: path.join(dataDir, 'db'),
-    DATABASE_URL: '',
+  const server = spawn(process.execPath, ['bin/tandem.js', 'serve'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      TANDEM_DATA_DIR: path.join(dataDir, 'db'),
+      DATABASE_URL: '',
+    },
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const running: Running = await startTandem(config, { log: () => {} });
+  const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+  let output = '';
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const failed = (why: string) => reject(new Error(`tandem serve ${why}:\n${output}`));
+    const timer = setTimeout(() => failed('did not start within 60 s'), 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const address = /Tandem is running at (http:\/\/\S+)/.exec(output)?.[1];
+      if (address) {
+        clearTimeout(timer);
+        resolve(address);
+      }
+    };
+    server.stdout.on('data', read);
+    server.stderr.on('data', read);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      failed(`exited with code ${code}`);
+    });
+  });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
   });
   return {
-    baseUrl: running.address,
+    baseUrl,
     browser,
     async close() {
       await browser.close();
-      await running.close();
+      // Stopping gracefully (SIGTERM) closes the database and exits with 0.
+      server.kill('SIGTERM');
+      const code = await exited;
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`tandem serve exited with code ${code} on SIGTERM:\n${output}`);
     },
   };
 }

@@ -53,11 +53,31 @@ export interface OpenOptions {
   loadDataDir?: Blob | File;
 }
 
-export async function openDatabase(options: OpenOptions): Promise<Database> {
+/**
+ * A database being opened: its handle, usable at once, and `opened`, which settles once it is open.
+ * Queries sent before then wait. What needs only the handle (building the web app) can be done
+ * meanwhile: the embedded engine takes about a second to open. If opening fails, `opened` rejects
+ * and the handle has been closed.
+ */
+export interface Opening {
+  db: Database;
+  opened: Promise<void>;
+}
+
+export async function startOpening(options: OpenOptions): Promise<Opening> {
   if (options.databaseUrl) {
-    return openServer(options.databaseUrl, options.poolSize ?? 10, options.pipelines ?? 1);
+    // A server's connections are made when first needed.
+    const db = openServer(options.databaseUrl, options.poolSize ?? 10, options.pipelines ?? 1);
+    return { db, opened: Promise.resolve() };
   }
   return openEmbedded(options);
+}
+
+/** Opens the database, resolving once it can be used. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const { db, opened } = await startOpening(options);
+  await opened;
+  return db;
 }
 
 const PREPARED = Symbol('tandem.prepared');
@@ -109,7 +129,7 @@ function preparingPool(pool: { connect(): Promise<pg.PoolClient>; end(): Promise
   };
 }
 
-async function openServer(connectionString: string, max: number, pipelines: number): Promise<Database> {
+function openServer(connectionString: string, max: number, pipelines: number): Database {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
@@ -220,14 +240,13 @@ function listenOnServer(connectionString: string, channel: string, handlers: Lis
   };
 }
 
-async function openEmbedded(options: OpenOptions): Promise<Database> {
+async function openEmbedded(options: OpenOptions): Promise<Opening> {
   let release = () => {};
   let created = false;
-  let engine: EmbeddedWorker;
+  let workerOptions: { dataDir?: string; dump?: ArrayBuffer } = {};
   if (options.loadDataDir) {
-    engine = await EmbeddedWorker.open({ dump: options.loadDataDir });
+    workerOptions = { dump: await options.loadDataDir.arrayBuffer() };
   } else if (options.dataDir === undefined || options.dataDir === 'memory://') {
-    engine = await EmbeddedWorker.open({});
     created = true;
   } else {
     const dataDir = path.resolve(options.dataDir);
@@ -236,17 +255,18 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
     created = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
     try {
       fs.mkdirSync(dataDir, { recursive: true });
-      engine = await EmbeddedWorker.open({ dataDir });
     } catch (error) {
       release();
       throw error;
     }
+    workerOptions = { dataDir };
   }
+  const { engine, opened } = EmbeddedWorker.start(workerOptions);
   // The embedded database is one session: a pool larger than one would interleave transactions.
   // Its one client is kept however long it is idle (the session, and what it has prepared, lives on).
   const pool = new pg.Pool({ Client: embeddedClient(engine), max: 1, idleTimeoutMillis: 0 });
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
-  return {
+  const db: Database = {
     engine: 'embedded',
     kysely,
     reads: kysely,
@@ -264,5 +284,12 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
         release();
       }
     },
+  };
+  return {
+    db,
+    opened: opened.catch(async (error: unknown) => {
+      await db.close().catch(() => {});
+      throw error;
+    }),
   };
 }

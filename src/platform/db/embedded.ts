@@ -46,25 +46,42 @@ export class EmbeddedWorker {
     });
     const fail = (error: Error) => {
       this.failure ??= error;
-      for (const waiting of this.waiting.values()) waiting.reject(error);
+      // The first failure is the cause (a database that would not open, say); later ones follow from it.
+      for (const waiting of this.waiting.values()) waiting.reject(this.failure);
       this.waiting.clear();
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`the embedded database stopped (exit code ${code})`)));
   }
 
-  /** Starts the worker and resolves once the database is open (a folder, a dump, or in memory). */
+  /**
+   * Starts the worker, which opens the database (a folder, a dump, or in memory). Requests can be
+   * sent at once: they wait in the worker until it is open. `opened` settles when it is; if it
+   * fails, the worker has been stopped and every request fails with the same error.
+   */
+  static start(options: { dataDir?: string; dump?: ArrayBuffer }): {
+    engine: EmbeddedWorker;
+    opened: Promise<void>;
+  } {
+    const engine = new EmbeddedWorker(options);
+    const opened = engine.request({ op: 'open' }).then(
+      () => {},
+      async (error: unknown) => {
+        engine.failure ??= error instanceof Error ? error : new Error(String(error));
+        await engine.worker.terminate();
+        throw error;
+      },
+    );
+    return { engine, opened };
+  }
+
+  /** Starts the worker and resolves once the database is open. */
   static async open(options: { dataDir?: string; dump?: Blob }): Promise<EmbeddedWorker> {
-    const engine = new EmbeddedWorker({
+    const { engine, opened } = EmbeddedWorker.start({
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
       ...(options.dump ? { dump: await options.dump.arrayBuffer() } : {}),
     });
-    try {
-      await engine.request({ op: 'open' });
-    } catch (error) {
-      await engine.worker.terminate();
-      throw error;
-    }
+    await opened;
     return engine;
   }
 

@@ -1,5 +1,7 @@
 export {
   openDatabase,
+  startOpening,
+  type Opening,
   type Database,
   type ListenHandlers,
   type Engine,
