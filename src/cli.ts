@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
 import { DataDirLockedError, MigrationError } from './platform/db/index.js';
 import { DomainError } from './platform/errors.js';
-import { out, UsageError, withDatabase } from './cli-support.js';
+import { out, readStdin, UsageError, withDatabase } from './cli-support.js';
 
 async function usage(): Promise<string> {
   const { CATALOGUE_USAGE } = await import('./modules/catalogue/index.js');
@@ -55,14 +55,18 @@ export async function main(argv: string[]): Promise<number> {
         });
         return 0;
       }
-      case 'user':
+      case 'user': {
         if (sub !== 'add') throw new UsageError('tandem user add …');
-        await (await import('./commands.js')).addUser(config, rest);
+        const { addUser } = await import('./commands.js');
+        await withDatabase(config, await addUser(rest, { out, readStdin }));
         return 0;
-      case 'token':
+      }
+      case 'token': {
         if (sub !== 'create') throw new UsageError('tandem token create …');
-        await (await import('./commands.js')).createToken(config, rest);
+        const { createToken } = await import('./commands.js');
+        await withDatabase(config, createToken(rest, { out }));
         return 0;
+      }
       case 'calendar':
       case 'tariffs':
       case 'holidays': {

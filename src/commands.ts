@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Config } from './config.js';
-import { inScope } from './platform/db/index.js';
+import { inScope, type Database } from './platform/db/index.js';
 import {
   hashPassword,
   hashSecret,
@@ -13,11 +12,24 @@ import { translate } from './platform/web/index.js';
 import { identityRepository, passwordProblem } from './modules/identity/index.js';
 import { organisationsRepository } from './modules/organisations/index.js';
 import { recordAudit } from './modules/audit/index.js';
-import { out, readStdin, UsageError, withDatabase } from './cli-support.js';
+import { UsageError } from './cli-support.js';
 
 const OPERATOR = { orgIds: [] as string[], platformAdmin: true };
 
-export async function addUser(config: Config, args: string[]) {
+/** What a command needs from where it runs: somewhere to print, and standard input. */
+export interface CommandIo {
+  out(line: string): void;
+  readStdin(): Promise<string>;
+}
+
+/** A command whose arguments have been checked: what it does with the database. */
+export type Work = (db: Database) => Promise<void>;
+
+/**
+ * `tandem user add`: checks the arguments (and reads and checks the password) before anything
+ * touches the database, then adds the user and their roles in one unit of work.
+ */
+export async function addUser(args: string[], io: CommandIo): Promise<Work> {
   const { values } = parseArgs({
     args,
     options: {
@@ -43,12 +55,12 @@ export async function addUser(config: Config, args: string[]) {
   const unknown = roles.filter((role) => !isRole(role));
   if (unknown.length) throw new UsageError(`unknown role(s): ${unknown.join(', ')}`);
   const generated = !values['password-stdin'];
-  const password = generated ? newSecret().slice(0, 20) : await readStdin();
+  const password = generated ? newSecret().slice(0, 20) : await io.readStdin();
   const problem = passwordProblem(password, email);
   if (problem) throw new UsageError(translate(problem));
   const passwordHash = await hashPassword(password);
 
-  await withDatabase(config, (db) =>
+  return (db) =>
     inScope(db, OPERATOR, async (tx) => {
       if (await identityRepository.findUserByEmail(tx, email))
         throw new UsageError(`a user with email ${email} already exists`);
@@ -76,13 +88,13 @@ export async function addUser(config: Config, args: string[]) {
           after: { roles, source: 'cli' },
         });
       }
-      out(`Added ${name} <${email}>${org ? ` with ${roles.join(', ')} in ${org.code}` : ''}`);
-      if (generated) out(`Password (shown once): ${password}`);
-    }),
-  );
+      io.out(`Added ${name} <${email}>${org ? ` with ${roles.join(', ')} in ${org.code}` : ''}`);
+      if (generated) io.out(`Password (shown once): ${password}`);
+    });
 }
 
-export async function createToken(config: Config, args: string[]) {
+/** `tandem token create`: an API token acting as that user in that organisation, printed once. */
+export function createToken(args: string[], io: Pick<CommandIo, 'out'>): Work {
   const { values } = parseArgs({
     args,
     options: {
@@ -103,7 +115,7 @@ export async function createToken(config: Config, args: string[]) {
   const name = values.name?.trim() || 'Command line';
   if (name.length > 100) throw new UsageError('--name must be 100 characters or fewer');
 
-  await withDatabase(config, async (db) => {
+  return async (db) => {
     const { user, org } = await inScope(db, OPERATOR, async (tx) => ({
       user: await identityRepository.findUserByEmail(tx, email),
       org: await organisationsRepository.findByCode(tx, code),
@@ -131,6 +143,6 @@ export async function createToken(config: Config, args: string[]) {
         after: { name, source: 'cli' },
       });
     });
-    out(secret);
-  });
+    io.out(secret);
+  };
 }
