@@ -60,6 +60,8 @@ describe('catalogue rows under the application role', () => {
     expect(await codes(manager(), 'organisations')).toEqual(
       expect.arrayContaining(['MCC', 'WDC', 'MFRS', 'SVCT', 'BWF']),
     );
+    // Only managing a line shows its partners: the host's other staff see the host alone.
+    expect(await codes(agent(), 'organisations')).toEqual(['MCC']);
   });
 
   it('lets no partner write the catalogue', async () => {
