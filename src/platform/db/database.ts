@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import { embeddedClient, EmbeddedWorker } from './embedded.js';
+import { embeddedClient } from './embedded.js';
+import { startEmbedded } from './embedded-engine.js';
 import type { Schema } from './schema.js';
-import { acquireLock } from './lock.js';
 import { sendWithPreamble } from './pipeline.js';
 import { pipelinedPool } from './pipelined.js';
 
@@ -241,27 +239,7 @@ function listenOnServer(connectionString: string, channel: string, handlers: Lis
 }
 
 async function openEmbedded(options: OpenOptions): Promise<Opening> {
-  let release = () => {};
-  let created = false;
-  let workerOptions: { dataDir?: string; dump?: ArrayBuffer } = {};
-  if (options.loadDataDir) {
-    workerOptions = { dump: await options.loadDataDir.arrayBuffer() };
-  } else if (options.dataDir === undefined || options.dataDir === 'memory://') {
-    created = true;
-  } else {
-    const dataDir = path.resolve(options.dataDir);
-    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-    release = acquireLock(`${dataDir}.lock`);
-    created = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
-    try {
-      fs.mkdirSync(dataDir, { recursive: true });
-    } catch (error) {
-      release();
-      throw error;
-    }
-    workerOptions = { dataDir };
-  }
-  const { engine, opened } = EmbeddedWorker.start(workerOptions);
+  const { engine, opened, created, release } = await startEmbedded(options);
   // The embedded database is one session: a pool larger than one would interleave transactions.
   // Its one client is kept however long it is idle (the session, and what it has prepared, lives on).
   const pool = new pg.Pool({ Client: embeddedClient(engine), max: 1, idleTimeoutMillis: 0 });

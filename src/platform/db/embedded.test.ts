@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { embeddedClient, EmbeddedWorker } from './embedded.js';
+import { embeddedClient } from './embedded.js';
+import { EmbeddedWorker } from './embedded-engine.js';
 import { markPrepared } from './pipeline.js';
 import { testEngine } from '../../../test/helpers/engine.js';
 
