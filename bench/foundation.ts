@@ -28,6 +28,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+if (!(SECONDS > 0) || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  throw new Error('BENCH_SECONDS must be above 0 and BENCH_ROUNDS a whole number from 1');
+}
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function tandem(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -115,7 +118,8 @@ interface Route {
 /**
  * Measures the routes in turns: ROUNDS turns each of SECONDS / ROUNDS, one route after another. A
  * shared machine's speed drifts from minute to minute; taken in turns, the routes meet the same
- * drift, so their ratios stay fair. Requests/s is the mean over the turns, p99 the worst turn's.
+ * drift, so their ratios stay fair. Requests/s and p50 are the means of the turns', p99 the worst
+ * turn's.
  */
 async function loadInTurns(routes: Route[]): Promise<Load[]> {
   const duration = SECONDS / ROUNDS;
@@ -176,9 +180,7 @@ async function onPostgres(): Promise<Load[]> {
     server = (await serve(env, port)).child;
     const base = `http://127.0.0.1:${port}`;
     const cookie = await signIn(base);
-    console.log(
-      `PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s each, in ${ROUNDS} turns taken with the other routes…`,
-    );
+    console.log(`PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s per route in ${ROUNDS} turns…`);
     const bearer = { authorization: `Bearer ${token}` };
     const results = await loadInTurns([
       { name: '(a) constant JSON, no database (ceiling)', url: `${base}/healthz` },

@@ -1,6 +1,5 @@
-// The `tandem` command. Each command loads only what it needs: help and mistakes in the arguments
-// are answered without loading the database's modules, and `serve` starts opening the database
-// while the web app's modules are still loading.
+// The `tandem` command. Each command loads only what it needs, so that `serve` can start opening the
+// database while the web app's modules are still loading.
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
 import { DataDirLockedError, MigrationError } from './platform/db/errors.js';

@@ -25,13 +25,16 @@ export async function startTandem(
     pipelines: config.databasePipelines,
   });
   const modules = Promise.all([import('./app.js'), import('./demo.js')]);
-  void modules.then(() => lap('app loaded'));
-  // If opening fails, the modules' promise must not be left unhandled.
-  modules.catch(() => {});
+  // Whichever fails first is reported below; neither failure may be left unhandled meanwhile.
+  void modules.then(
+    () => lap('app loaded'),
+    () => {},
+  );
   const { db, opened } = await opening;
-  void opened.then(() => lap('database open'));
-  // If building the app fails first, a failure to open must not be left unhandled either.
-  opened.catch(() => {});
+  void opened.then(
+    () => lap('database open'),
+    () => {},
+  );
 
   let app: FastifyInstance | undefined;
   try {

@@ -47,40 +47,56 @@ export async function startHarness(): Promise<Harness> {
   });
   const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
   let output = '';
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const failed = (why: string) => reject(new Error(`tandem serve ${why}:\n${output}`));
-    const timer = setTimeout(() => failed('did not start within 60 s'), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const address = /Tandem is running at (http:\/\/\S+)/.exec(output)?.[1];
-      if (address) {
-        clearTimeout(timer);
-        resolve(address);
-      }
-    };
-    server.stdout.on('data', read);
-    server.stderr.on('data', read);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      failed(`exited with code ${code}`);
-    });
-  });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
-  return {
-    baseUrl,
-    browser,
-    async close() {
-      await browser.close();
-      // Stopping gracefully (SIGTERM) closes the database and exits with 0.
-      server.kill('SIGTERM');
-      const code = await exited;
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      if (code !== 0) throw new Error(`tandem serve exited with code ${code} on SIGTERM:\n${output}`);
-    },
+  /** Stops the server (gracefully: it closes the database) and removes its folder; its exit code. */
+  const stop = async (): Promise<number | null> => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+    const code = await exited;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    return code;
   };
+  let browser: Browser | undefined;
+  try {
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      const failed = (why: string) => reject(new Error(`tandem serve ${why}:\n${output}`));
+      const timer = setTimeout(() => failed('did not start within 60 s'), 60_000);
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        // The whole address: the line goes on after it.
+        const address = /Tandem is running at (http:\/\/\S+)\s/.exec(output)?.[1];
+        if (address) {
+          clearTimeout(timer);
+          resolve(address);
+        }
+      };
+      server.stdout.on('data', read);
+      server.stderr.on('data', read);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        failed(`exited with code ${code}`);
+      });
+    });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
+    const launched = browser;
+    return {
+      baseUrl,
+      browser: launched,
+      async close() {
+        // The server is stopped even if the browser fails to close.
+        const [closing] = await Promise.allSettled([launched.close()]);
+        const code = await stop();
+        if (closing.status === 'rejected')
+          throw new Error('Chromium did not close', { cause: closing.reason });
+        if (code !== 0) throw new Error(`tandem serve exited with code ${code} on SIGTERM:\n${output}`);
+      },
+    };
+  } catch (error) {
+    await browser?.close().catch(() => {});
+    await stop();
+    throw error;
+  }
 }
 
 /** The GOV.UK sign-in page, as a person uses it. */

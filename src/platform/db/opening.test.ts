@@ -23,6 +23,8 @@ describe.runIf(testEngine() === 'embedded')('opening the embedded database', () 
     let open = false;
     void opened.then(() => (open = true));
     try {
+      // Opening takes the best part of a second: a moment later, the handle is out and it is not open.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       expect(open).toBe(false);
       const asked = sql<{ n: number }>`select count(*)::int as n from organisations`.execute(db.kysely);
       await opened;
