@@ -5,8 +5,9 @@
 // imports, so a command loads only what it uses.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Two levels below the root, like src/platform/paths.ts, so the paths it derives stay right.
 const OUT = path.join(ROOT, '.cache', 'tandem');
 const MANIFEST = path.join(OUT, 'entry.json');
@@ -40,7 +41,7 @@ export async function ensureBundle() {
   const sources = Math.max(
     newestSource(path.join(ROOT, 'src')),
     fs.statSync(path.join(ROOT, 'package-lock.json')).mtimeMs,
-    fs.statSync(import.meta.filename).mtimeMs,
+    fs.statSync(fileURLToPath(import.meta.url)).mtimeMs,
   );
   if (current.entry && current.built >= sources && fs.existsSync(path.join(OUT, current.entry)))
     return path.join(OUT, current.entry);

@@ -3,8 +3,9 @@
 // `node dist/src/cli.js serve` runs without the sources.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 const ASSET = /\.(njk|json|txt|css|js|mjs|sql)$/;
 let copied = 0;
