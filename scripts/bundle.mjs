@@ -5,7 +5,7 @@
 // imports, so a command loads only what it uses.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Two levels below the root, like src/platform/paths.ts, so the paths it derives stay right.
