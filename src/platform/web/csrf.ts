@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors.js';
 import { CSRF_COOKIE, cookieOptions } from './cookies.js';
+import { pooledRandom } from '../random.js';
 
 export interface CsrfOptions {
   secret: string;
@@ -23,7 +24,7 @@ function tokenFor(secret: string, cookieValue: string): string {
 export const csrfProtection = fp<CsrfOptions>(async (app, options) => {
   app.decorateRequest('csrfToken', '');
   app.decorate('rotateCsrf', (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
-    const value = crypto.randomBytes(18).toString('base64url');
+    const value = pooledRandom(18, 'base64url');
     reply.setCookie(CSRF_COOKIE, value, cookieOptions(request, options.secureCookies));
     request.csrfToken = tokenFor(options.secret, value);
   });

@@ -1,23 +1,5 @@
-import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
-
-/**
- * Random bytes taken from a pool filled a few kilobytes at a time: asking the system for 16 bytes
- * at every request costs a system call each, which is dear on virtual machines. The bytes are as
- * unpredictable either way; each is used once.
- */
-const POOL_BYTES = 4096;
-let pool = Buffer.alloc(0);
-let offset = 0;
-function nonce(): string {
-  if (offset + 16 > pool.length) {
-    pool = crypto.randomBytes(POOL_BYTES);
-    offset = 0;
-  }
-  const value = pool.toString('base64', offset, offset + 16);
-  offset += 16;
-  return value;
-}
+import { pooledRandom } from '../random.js';
 
 /**
  * Security headers on every response, with a content security policy that allows only this origin's
@@ -26,7 +8,7 @@ function nonce(): string {
 export const securityHeaders = fp(async (app) => {
   app.decorateRequest('cspNonce', '');
   app.addHook('onRequest', async (request) => {
-    request.cspNonce = nonce();
+    request.cspNonce = pooledRandom(16, 'base64');
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header(
