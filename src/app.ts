@@ -47,7 +47,7 @@ export function createServices(config: Config, db: Database) {
       sessionAbsoluteHours: config.sessionAbsoluteHours,
       credentials,
     }),
-    organisations: organisationsService(db, { credentialsChanged: () => credentials.forgetAll() }),
+    organisations: organisationsService(db, { credentials }),
     catalogue: catalogueService(db),
     calendars: calendarsService(db),
     agreements: agreementsService(db),

@@ -69,17 +69,9 @@ function frozen(row: AuthenticatedRow): AuthenticatedRow {
 
 export function identityService(db: Database, options: IdentityOptions) {
   const { credentials } = options;
-  /**
-   * A unit of work that changes what some credential stands for: remembered answers are dropped
-   * once it ends — also if it fails, since a COMMIT whose answer was lost may still have happened.
-   */
-  const changingCredentials = async <T>(scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> => {
-    try {
-      return await inScope(db, scope, work);
-    } finally {
-      credentials.forgetAll();
-    }
-  };
+  /** A unit of work that changes what some credential stands for (see `CredentialCache.changing`). */
+  const changingCredentials = <T>(scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> =>
+    credentials.changing(() => inScope(db, scope, work));
   const authenticate = (kind: 'session' | 'token', tokenHash: string) =>
     credentials.lookup(
       `${kind}:${tokenHash}`,

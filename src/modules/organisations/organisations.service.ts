@@ -1,4 +1,10 @@
-import { isPlatformAdmin, scopeOf, type Principal, type Caller } from '../../platform/auth/index.js';
+import {
+  isPlatformAdmin,
+  scopeOf,
+  type Principal,
+  type Caller,
+  type CredentialCache,
+} from '../../platform/auth/index.js';
 import { inScope, type Database } from '../../platform/db/index.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../../platform/errors.js';
 import { isUuid } from '../../platform/ids.js';
@@ -25,11 +31,11 @@ function snapshot(org: Organisation) {
 }
 
 export interface OrganisationsOptions {
-  /** Called once a change that alters what people's sign-ins show (code, name, role) has committed. */
-  credentialsChanged?: () => void;
+  /** Remembered sign-ins, which show an organisation's code, name and role: changes drop them. */
+  credentials: Pick<CredentialCache<unknown>, 'changing'>;
 }
 
-export function organisationsService(db: Database, options: OrganisationsOptions = {}) {
+export function organisationsService(db: Database, options: OrganisationsOptions) {
   /** Platform administrators see every organisation; anyone else only the one they act in. */
   const visibleIds = (principal: Principal) =>
     isPlatformAdmin(principal) ? undefined : [principal.org.orgId];
@@ -113,8 +119,8 @@ export function organisationsService(db: Database, options: OrganisationsOptions
         throw forbidden('Only platform administrators change organisations');
       const { value, errors } = validateOrganisation(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
-      try {
-        return await inScope(db, scopeOf(ctx.principal), async (tx) => {
+      return options.credentials.changing(() =>
+        inScope(db, scopeOf(ctx.principal), async (tx) => {
           const before = await repo.findById(tx, id);
           if (!before) throw notFound('That organisation');
           await checkParent(tx, id, value.parentId);
@@ -138,11 +144,8 @@ export function organisationsService(db: Database, options: OrganisationsOptions
             after: snapshot(after),
           });
           return after;
-        });
-      } finally {
-        // Also after a failure: a COMMIT whose answer was lost may still have happened.
-        options.credentialsChanged?.();
-      }
+        }),
+      );
     },
   };
 }

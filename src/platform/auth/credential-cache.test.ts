@@ -76,6 +76,21 @@ describe('the credential cache', () => {
     expect(load).toHaveBeenCalledTimes(3);
   });
 
+  it('drops every answer once a change has ended, whether it succeeded or failed', async () => {
+    const cache = listening({ seconds: 10 });
+    const load = loader({ user: 'a', expiresAt: FAR });
+    await cache.lookup('k', load, expiry);
+    expect(await cache.changing(async () => 'done')).toBe('done');
+    expect(cache.size).toBe(0);
+    await cache.lookup('k', load, expiry);
+    await expect(
+      cache.changing(async () => {
+        throw new Error('lost commit');
+      }),
+    ).rejects.toThrow('lost commit');
+    expect(cache.size).toBe(0);
+  });
+
   it('does not keep an answer read before a change that happened while it was being read', async () => {
     const cache = listening({ seconds: 10 });
     let open!: () => void;

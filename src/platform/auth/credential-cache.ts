@@ -3,8 +3,8 @@
  * many requests does not cost a database round trip per request just to say who it is.
  *
  * It must never let a revoked credential through. Every entry is dropped as soon as anything
- * that could change an answer commits: in this process through `forgetAll()`, which the use
- * cases that make such changes call once their unit of work has committed; in other processes
+ * that could change an answer commits: in this process through `changing(work)`, which the use
+ * cases that make such changes run their unit of work in; in other processes
  * through the database's notification (see migration 0005 and `Database.listen`). A lookup that
  * was already under way when something changed does not store its answer, since it may have
  * read the state from before. While notifications cannot be heard (a server connection lost),
@@ -71,6 +71,18 @@ export class CredentialCache<T> {
   forgetAll(): void {
     this.generation++;
     this.entries.clear();
+  }
+
+  /**
+   * Runs `work`, which changes what some credential stands for, and drops every answer once it has
+   * ended: also if it failed, since a COMMIT whose answer was lost may still have happened.
+   */
+  async changing<R>(work: () => Promise<R>): Promise<R> {
+    try {
+      return await work();
+    } finally {
+      this.forgetAll();
+    }
   }
 
   /**
