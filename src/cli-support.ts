@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import type { Database } from './platform/db/index.js';
+import { openDatabase, migrate, type Database } from './platform/db/index.js';
 
 /** A mistake in how a command was called: answered with the usage text and exit code 2. */
 export class UsageError extends Error {}
@@ -9,7 +9,6 @@ export function out(line: string) {
 }
 
 export async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
-  const { openDatabase, migrate } = await import('./platform/db/index.js');
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   try {
     await migrate(db, { onApplied: (file) => out(`migrated: ${file}`) });

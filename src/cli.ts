@@ -2,7 +2,7 @@
 // database while the web app's modules are still loading.
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
-import { DataDirLockedError, MigrationError } from './platform/db/errors.js';
+import { DataDirLockedError, MigrationError } from './platform/db/index.js';
 import { DomainError } from './platform/errors.js';
 import { out, readStdin, UsageError, withDatabase } from './cli-support.js';
 

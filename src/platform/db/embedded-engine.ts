@@ -70,16 +70,6 @@ export class EmbeddedWorker {
     return { engine, opened };
   }
 
-  /** Starts the worker and resolves once the database is open. */
-  static async open(options: { dataDir?: string; dump?: Blob }): Promise<EmbeddedWorker> {
-    const { engine, opened } = EmbeddedWorker.start({
-      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-      ...(options.dump ? { dump: await options.dump.arrayBuffer() } : {}),
-    });
-    await opened;
-    return engine;
-  }
-
   private request(request: Request): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
@@ -114,7 +104,7 @@ export class EmbeddedWorker {
 /** An embedded database being opened (see `startOpening` in database.ts). */
 export interface EmbeddedOpening {
   engine: EmbeddedWorker;
-  /** Settles once the database is open; if it cannot be, the engine has stopped. */
+  /** Settles once the database is open; if it cannot be, the engine has stopped (the lock is kept). */
   opened: Promise<void>;
   /** True when there was no database in the folder before. */
   created: boolean;
@@ -143,16 +133,7 @@ export async function startEmbedded(options: {
   try {
     const created = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
     fs.mkdirSync(dataDir, { recursive: true });
-    const started = EmbeddedWorker.start({ dataDir });
-    return {
-      ...started,
-      opened: started.opened.catch((error: unknown) => {
-        release();
-        throw error;
-      }),
-      created,
-      release,
-    };
+    return { ...EmbeddedWorker.start({ dataDir }), created, release };
   } catch (error) {
     release();
     throw error;

@@ -11,7 +11,9 @@ describe.runIf(testEngine() === 'embedded')('the embedded database in its worker
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    engine = await EmbeddedWorker.open({});
+    const started = EmbeddedWorker.start({});
+    await started.opened;
+    engine = started.engine;
     pool = new pg.Pool({ Client: embeddedClient(engine), max: 1 });
     await pool.query(`create procedure app_enter_scope(a text, b text, c text) language sql as 'select 1'`);
   });
@@ -60,7 +62,8 @@ describe.runIf(testEngine() === 'embedded')('the embedded database in its worker
   });
 
   it('reports a failure to prepare the scope statements instead of waiting for ever, and refuses work once closed', async () => {
-    const bare = await EmbeddedWorker.open({});
+    const { engine: bare, opened } = EmbeddedWorker.start({});
+    await opened;
     const Client = embeddedClient(bare);
     const client = new Client();
     try {

@@ -16,6 +16,6 @@ export {
   type Scope,
   type Tx,
 } from './unit-of-work.js';
-export { migrate, readMigrations, MIGRATIONS_DIR } from './migrate.js';
-export { DataDirLockedError, MigrationError } from './errors.js';
+export { migrate, readMigrations, MigrationError, MIGRATIONS_DIR } from './migrate.js';
+export { DataDirLockedError } from './lock.js';
 export type { Schema } from './schema.js';

@@ -4,9 +4,18 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Database } from './database.js';
 import { fromRoot } from '../paths.js';
-import { MigrationError } from './errors.js';
 
 export const MIGRATIONS_DIR = fromRoot('migrations');
+
+export class MigrationError extends Error {
+  readonly code = 'ERR_MIGRATION_FAILED';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`Migration ${file} failed and was rolled back: ${reason}`);
+  }
+}
 
 export interface MigrationFile {
   version: number;
