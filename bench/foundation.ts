@@ -122,23 +122,13 @@ interface Route {
  * turn's.
  */
 async function loadInTurns(routes: Route[]): Promise<Load[]> {
-  const duration = SECONDS / ROUNDS;
+  const run = (route: Route, duration: number) =>
+    autocannon({ url: route.url, connections: CONNECTIONS, duration, headers: route.headers ?? {} });
   const turns = routes.map(() => [] as autocannon.Result[]);
   // A short warm-up first, so that no measured second is the JIT's.
-  for (const route of routes) {
-    await autocannon({ url: route.url, connections: CONNECTIONS, duration: 2, headers: route.headers ?? {} });
-  }
+  for (const route of routes) await run(route, 2);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, route] of routes.entries()) {
-      turns[i]!.push(
-        await autocannon({
-          url: route.url,
-          connections: CONNECTIONS,
-          duration,
-          headers: route.headers ?? {},
-        }),
-      );
-    }
+    for (const [i, route] of routes.entries()) turns[i]!.push(await run(route, SECONDS / ROUNDS));
   }
   return routes.map((route, i) => {
     const results = turns[i]!;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { startOpening, migrate } from './platform/db/index.js';
+import { startOpening, migrate, type Database } from './platform/db/index.js';
 
 export interface Running {
   address: string;
@@ -79,7 +79,7 @@ export async function startTandem(
 /** How to stop: stop accepting, let requests in flight finish, then close the database. */
 function closeOnSignals(
   app: FastifyInstance,
-  db: { close(): Promise<void> },
+  db: Database,
   log: (line: string) => void,
 ): () => Promise<void> {
   let closing: Promise<void> | undefined;
