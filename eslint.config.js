@@ -39,6 +39,17 @@ export default tseslint.config(
     },
   },
   {
+    // The platform owns mechanisms; modules own their content and plug it in. It imports no module.
+    files: ['src/platform/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/modules/**'], message: 'The platform imports no module.' }] },
+      ],
+    },
+  },
+  {
     // The kernel is pure arithmetic: nothing from modules, the platform or I/O.
     files: ['src/kernel/**/*.ts'],
     rules: {

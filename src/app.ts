@@ -10,9 +10,11 @@ import type { Database } from './platform/db/index.js';
 import './platform/web/fastify-types.js';
 import { securityHeaders } from './platform/web/security.js';
 import { csrfProtection } from './platform/web/csrf.js';
-import { errorHandling } from './platform/web/error-handling.js';
+import { inputGuard } from './platform/web/input-guard.js';
+import { answerRouterRefusal, errorHandling } from './platform/web/error-handling.js';
 import { views } from './platform/web/views.js';
 import { apiPlatform } from './platform/api/index.js';
+import { logEachRequestOnce, prettyLogStream, type LogFormat } from './platform/logging.js';
 import {
   authentication,
   CREDENTIAL_CHANNEL,
@@ -22,24 +24,36 @@ import {
   type AuthenticatedRow,
 } from './modules/identity/index.js';
 import {
+  agreementsApi,
+  agreementsRoutes,
+  agreementsService,
   organisationsApi,
   organisationsRoutes,
   organisationsService,
 } from './modules/organisations/index.js';
+import { catalogueApi, catalogueRoutes, catalogueServices } from './modules/catalogue/index.js';
 import {
-  agreementsService,
-  calendarsService,
-  catalogueApi,
-  catalogueRoutes,
-  catalogueService,
-  lineManagersService,
-} from './modules/catalogue/index.js';
+  attachmentsApi,
+  attachmentsRoutes,
+  attachmentsService,
+  queueApi,
+  requestJobs,
+  requestsApi,
+  requestsPages,
+  requestsService,
+} from './modules/requests/index.js';
+import { now } from './platform/clock.js';
+import { notifications } from './modules/notifications/index.js';
+import { meteringApi, meteringService } from './modules/metering/index.js';
+import { billingApi, billingServices } from './modules/billing/index.js';
+import { planningApi, planningRoutes, planningServices } from './modules/planning/index.js';
 
 export const VERSION = '0.1.0';
 
 /** The services the routes call; tests may build the app around a database of their own. */
 export function createServices(config: Config, db: Database) {
   const credentials = new CredentialCache<AuthenticatedRow>({ seconds: config.credentialCacheSeconds });
+  const attachments = attachmentsService(db, { settings: config.attachments, now });
   return {
     credentials,
     identity: identityService(db, {
@@ -48,10 +62,17 @@ export function createServices(config: Config, db: Database) {
       credentials,
     }),
     organisations: organisationsService(db, { credentials }),
-    catalogue: catalogueService(db),
-    calendars: calendarsService(db),
     agreements: agreementsService(db),
-    lineManagers: lineManagersService(db),
+    catalogue: catalogueServices(db),
+    metering: meteringService(db),
+    billing: billingServices(db),
+    planning: planningServices(db),
+    attachments,
+    requests: requestsService(db, {
+      now,
+      attachments: attachments.hook,
+      reopenWorkingDays: config.reopenWorkingDays,
+    }),
   };
 }
 
@@ -61,6 +82,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** Where log lines go instead of standard output (tests read them). */
   logStream?: { write(line: string): void };
+  /** JSON lines (the default), or one short line per request for a terminal (see platform/logging.ts). */
+  logFormat?: LogFormat;
 }
 
 export async function buildApp(
@@ -68,6 +91,7 @@ export async function buildApp(
   db: Database,
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
+  const pretty = options.logFormat === 'pretty';
   const app = Fastify({
     logger:
       options.logger === false
@@ -81,8 +105,13 @@ export async function buildApp(
               'res.headers["set-cookie"]',
               '*.password',
             ],
-            ...(options.logStream ? { stream: options.logStream } : {}),
+            ...(pretty
+              ? { stream: prettyLogStream(options.logStream ?? process.stdout) }
+              : options.logStream
+                ? { stream: options.logStream }
+                : {}),
           },
+    disableRequestLogging: pretty,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: (request) => {
@@ -90,21 +119,25 @@ export async function buildApp(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: answerRouterRefusal,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  if (pretty) logEachRequestOnce(app);
 
   const services = createServices(config, db);
 
   // Order matters: headers and body parsing first; then CSRF (needs cookies and the parsed form);
-  // error pages and views before anything can fail; then who is asking; then the modules.
+  // error pages, the guard on text no field takes, and views before anything can fail; then who
+  // is asking; then the modules.
   await app.register(securityHeaders);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes });
   await app.register(csrfProtection, { secret: config.sessionSecret, secureCookies: config.secureCookies });
   await app.register(errorHandling);
+  await app.register(inputGuard);
   await app.register(views);
   await app.register(apiPlatform, { version: VERSION });
   await app.register(authentication, { identity: services.identity, secureCookies: config.secureCookies });
@@ -122,30 +155,43 @@ export async function buildApp(
   });
 
   // Web pages.
+  await app.register(notifications, { db, config });
+  await app.register(requestJobs, {
+    requests: services.requests,
+    sweepAttachments: () => services.attachments.sweep(),
+  });
   await app.register(identityRoutes, {
     identity: services.identity,
     secureCookies: config.secureCookies,
     listOrganisations: async (principal) => services.organisations.list({ principal }),
   });
   await app.register(organisationsRoutes, { organisations: services.organisations });
-  await app.register(catalogueRoutes, {
-    catalogue: services.catalogue,
-    calendars: services.calendars,
-    agreements: services.agreements,
-    lineManagers: services.lineManagers,
+  await app.register(agreementsRoutes, { agreements: services.agreements });
+  await app.register(catalogueRoutes, services.catalogue);
+  await app.register(attachmentsRoutes, { attachments: services.attachments });
+  await app.register(requestsPages, {
+    requests: services.requests,
+    offerings: services.catalogue.offerings,
+    attachments: services.attachments,
+    attachmentSettings: config.attachments,
+    db,
+    now,
   });
+  await app.register(planningRoutes, { planning: services.planning });
 
   // JSON API.
   await app.register(
     async (api) => {
       await api.register(identityApi, { db });
       await api.register(organisationsApi, { organisations: services.organisations });
-      await api.register(catalogueApi, {
-        catalogue: services.catalogue,
-        calendars: services.calendars,
-        agreements: services.agreements,
-        lineManagers: services.lineManagers,
-      });
+      await api.register(agreementsApi, { agreements: services.agreements });
+      await api.register(catalogueApi, services.catalogue);
+      await api.register(meteringApi, { metering: services.metering });
+      await api.register(billingApi, { billing: services.billing });
+      await api.register(planningApi, { planning: services.planning });
+      await api.register(requestsApi, { requests: services.requests });
+      await api.register(queueApi, { requests: services.requests });
+      await api.register(attachmentsApi, { attachments: services.attachments, settings: config.attachments });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -9,7 +9,14 @@ export function out(line: string) {
 }
 
 export async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    migrationUrl: config.databaseMigrationUrl,
+    dataDir: config.dataDir,
+    poolSize: 2,
+    // A command's reads need no connections of their own.
+    pipelines: 0,
+  });
   try {
     await migrate(db, { onApplied: (file) => out(`migrated: ${file}`) });
     return await work(db);

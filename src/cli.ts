@@ -2,12 +2,16 @@
 // database while the web app's modules are still loading.
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
-import { DataDirLockedError, MigrationError } from './platform/db/index.js';
+import { DataDirLockedError, MigrationError, UnsafeDatabaseRoleError } from './platform/db/index.js';
 import { DomainError } from './platform/errors.js';
 import { out, readStdin, UsageError, withDatabase } from './cli-support.js';
 
 async function usage(): Promise<string> {
   const { CATALOGUE_USAGE } = await import('./modules/catalogue/index.js');
+  const { REQUESTS_USAGE } = await import('./modules/requests/index.js');
+  const { METERING_USAGE } = await import('./modules/metering/index.js');
+  const { BILLING_USAGE } = await import('./modules/billing/index.js');
+  const { APPRAISE_USAGE } = await import('./modules/planning/index.js');
   return `Usage: tandem <command> [options]
 
 Commands:
@@ -18,9 +22,16 @@ Commands:
                                 Add a user; without --password-stdin a random password is printed once
   token create --email E --org CODE [--name N] [--days 90]
                                 Create an API token acting as that user in that organisation; printed once
+  audit verify                  Check every organisation's audit chain; name any entry changed or
+                                missing, and exit 1 if there is one
 ${CATALOGUE_USAGE}
+${REQUESTS_USAGE}
+${METERING_USAGE}
+${BILLING_USAGE}
+${APPRAISE_USAGE}
 
-Database: the embedded one in TANDEM_DATA_DIR (default ./data), or DATABASE_URL.`;
+Database: the embedded one in TANDEM_DATA_DIR (default ./data), or DATABASE_URL (migrations as
+DATABASE_MIGRATION_URL, if set).`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,19 +51,26 @@ export async function main(argv: string[]): Promise<number> {
       case 'seed': {
         const { values } = parseArgs({
           args: [sub ?? '', ...rest].filter(Boolean),
-          options: { demo: { type: 'boolean' } },
+          options: { demo: { type: 'boolean' }, requests: { type: 'string' } },
           strict: true,
         });
-        if (!values.demo) throw new UsageError('say what to seed: tandem seed --demo');
-        const { seedDemo } = await import('./demo.js');
-        await withDatabase(config, async (db) => {
-          const { added } = await seedDemo(db, (message) => out(`seeding ${message}`));
-          out(
-            added
-              ? `Demo data loaded (${added} records added).`
-              : 'Demo data was already there; nothing added.',
-          );
-        });
+        if (!values.demo && values.requests === undefined)
+          throw new UsageError('say what to seed: tandem seed --demo, or --requests N');
+        if (values.demo) {
+          const { seedDemo } = await import('./demo.js');
+          await withDatabase(config, async (db) => {
+            const { added } = await seedDemo(db, (message) => out(`seeding ${message}`));
+            out(
+              added
+                ? `Demo data loaded (${added} records added).`
+                : 'Demo data was already there; nothing added.',
+            );
+          });
+        }
+        if (values.requests !== undefined) {
+          const { seedRequestsCommand } = await import('./modules/requests/index.js');
+          await withDatabase(config, (db) => seedRequestsCommand(db, values.requests!, out));
+        }
         return 0;
       }
       case 'user': {
@@ -65,6 +83,37 @@ export async function main(argv: string[]): Promise<number> {
         if (sub !== 'create') throw new UsageError('tandem token create …');
         const { createToken } = await import('./commands.js');
         await withDatabase(config, createToken(rest, { out }));
+        return 0;
+      }
+      case 'audit': {
+        if (sub !== 'verify') throw new UsageError('tandem audit verify');
+        const { verifyAudit } = await import('./commands.js');
+        const intact = await withDatabase(config, verifyAudit(rest, { out }));
+        return intact ? 0 : 1;
+      }
+      case 'usage': {
+        const { runMeteringCommand } = await import('./modules/metering/index.js');
+        await withDatabase(config, (db) => runMeteringCommand(db, [sub ?? '', ...rest], out));
+        return 0;
+      }
+      case 'recharge':
+      case 'cost-pools':
+      case 'drivers': {
+        const { runBillingCommand } = await import('./modules/billing/index.js');
+        await withDatabase(config, (db) => runBillingCommand(db, argv, out));
+        return 0;
+      }
+      case 'appraise': {
+        // Arithmetic on the file alone: no database is opened.
+        const { appraiseCommand } = await import('./modules/planning/index.js');
+        return appraiseCommand([sub ?? '', ...rest].filter(Boolean), {
+          out,
+          err: (line) => process.stderr.write(`${line}\n`),
+        });
+      }
+      case 'requests': {
+        const { runRequestsCommand } = await import('./modules/requests/index.js');
+        await withDatabase(config, (db) => runRequestsCommand(db, argv, out));
         return 0;
       }
       case 'calendar':
@@ -94,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof ConfigError ||
       error instanceof DataDirLockedError ||
       error instanceof MigrationError ||
+      error instanceof UnsafeDatabaseRoleError ||
       error instanceof DomainError
     ) {
       process.stderr.write(`tandem: ${error.message}\n`);

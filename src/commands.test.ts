@@ -3,7 +3,8 @@ import { buildTestApp, type TestApp } from '../test/helpers/app.js';
 import { demoIds } from '../test/helpers/database.js';
 import { verifyPassword } from './platform/auth/index.js';
 import { UsageError } from './cli-support.js';
-import { addUser, createToken } from './commands.js';
+import { sql } from 'kysely';
+import { addUser, createToken, verifyAudit } from './commands.js';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -45,12 +46,12 @@ describe('tandem user add', () => {
         '--org',
         'wdc',
         '--roles',
-        'requester,agent',
+        'requester,partner_manager',
         '--password-stdin',
       ],
       'a long enough passphrase',
     );
-    expect(printed).toEqual(['Added Nia Clerk <nia.clerk@wyvern.example> with requester, agent in WDC']);
+    expect(printed).toEqual(['Added Nia Clerk <nia.clerk@wyvern.example> with requester, partner_manager in WDC']);
     const user = (await userByEmail('nia.clerk@wyvern.example'))!;
     expect(user.name).toBe('Nia Clerk');
     expect(await verifyPassword('a long enough passphrase', user.password_hash)).toBe(true);
@@ -60,7 +61,7 @@ describe('tandem user add', () => {
       .where('user_id', '=', user.id)
       .where('org_id', '=', ids.orgs.WDC!)
       .executeTakeFirstOrThrow();
-    expect([...membership.roles].sort()).toEqual(['agent', 'requester']);
+    expect([...membership.roles].sort()).toEqual(['partner_manager', 'requester']);
     const audit = await auditOf(user.id);
     expect(audit.map((event) => event.action)).toEqual(['user.add', 'membership.add']);
     expect(audit[1]).toMatchObject({ org_id: ids.orgs.WDC, after: { source: 'cli' } });
@@ -96,6 +97,14 @@ describe('tandem user add', () => {
         readStdin: async () => 'password',
       }),
     ).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('audits a user added with no organisation under the host, which answers for them', async () => {
+    await run('user add', ['--email', 'unplaced@mercia.example', '--name', 'Unplaced'], '');
+    const user = (await userByEmail('unplaced@mercia.example'))!;
+    expect(await auditOf(user.id)).toEqual([
+      { action: 'user.add', org_id: ids.orgs.MCC, after: expect.objectContaining({ source: 'cli' }) },
+    ]);
   });
 
   it('adds nothing when the email is taken or the organisation is unknown', async () => {
@@ -160,5 +169,44 @@ describe('tandem token create', () => {
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst();
     expect(after).toEqual(before);
+  });
+});
+
+describe('tandem audit verify', () => {
+  const verify = async () => {
+    const lines: string[] = [];
+    const intact = await verifyAudit([], { out: (line) => lines.push(line) })(t.db);
+    return { intact, lines };
+  };
+
+  it('says the log is intact, with the hash at the end of each organisation’s chain', async () => {
+    const { intact, lines } = await verify();
+    expect(intact).toBe(true);
+    expect(lines[0]).toMatch(/^The audit log is intact: \d+ entries in \d+ organisations' chains\./);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}MCC +\d+ {2}[0-9a-f]{64}$/));
+  });
+
+  it('names the entry where a chain breaks, and says the log is broken', async () => {
+    const removed = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['id', 'seq'])
+      .where('org_id', '=', ids.orgs.MCC!)
+      .where('seq', '=', '2')
+      .executeTakeFirstOrThrow();
+    await t.db.kysely.transaction().execute(async (trx) => {
+      await sql`alter table audit_events disable trigger audit_events_append_only`.execute(trx);
+      await sql`delete from audit_events where id = ${removed.id}`.execute(trx);
+      await sql`alter table audit_events enable always trigger audit_events_append_only`.execute(trx);
+    });
+    const { intact, lines } = await verify();
+    expect(intact).toBe(false);
+    expect(lines).toEqual([
+      expect.stringMatching(/^The audit log is broken \(\d+ entries in \d+ organisations' chains\)\./),
+      expect.stringMatching(/^ {2}MCC no\. 3 \(entry \d+, .*\): entry no\. 2 is missing before it$/),
+    ]);
+  });
+
+  it('takes no options', () => {
+    expect(() => verifyAudit(['--fix'], { out: () => {} })).toThrow(/fix/);
   });
 });

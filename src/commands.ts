@@ -11,7 +11,7 @@ import {
 import { translate } from './platform/web/index.js';
 import { identityRepository, passwordProblem } from './modules/identity/index.js';
 import { organisationsRepository } from './modules/organisations/index.js';
-import { recordAudit } from './modules/audit/index.js';
+import { recordAudit, recordHostAudit, verifyAuditLog } from './modules/audit/index.js';
 import { UsageError } from './cli-support.js';
 
 const OPERATOR = { orgIds: [] as string[], platformAdmin: true };
@@ -69,14 +69,15 @@ export async function addUser(args: string[], io: CommandIo): Promise<Work> {
         : undefined;
       if (values.org && !org) throw new UsageError(`no organisation has the code ${values.org}`);
       const user = await identityRepository.insertUser(tx, { email, name, passwordHash });
-      await recordAudit(tx, {
+      // Added with no organisation, the host answers for it (see recordHostAudit).
+      const added = {
         actorUserId: null,
-        orgId: org?.id ?? null,
         action: 'user.add',
         entityType: 'user',
         entityId: user.id,
         after: { email, name, source: 'cli' },
-      });
+      };
+      await (org ? recordAudit(tx, { ...added, orgId: org.id }) : recordHostAudit(tx, added));
       if (org) {
         await identityRepository.upsertMembership(tx, org.id, user.id, roles as Role[]);
         await recordAudit(tx, {
@@ -144,5 +145,28 @@ export function createToken(args: string[], io: Pick<CommandIo, 'out'>): Work {
       });
     });
     io.out(secret);
+  };
+}
+
+/**
+ * `tandem audit verify`: checks every organisation's audit chain and prints where any breaks, or
+ * that all are whole with the hash at the end of each (kept elsewhere, those show later whether a
+ * chain was rewritten whole). Resolves to whether the log is intact.
+ */
+export function verifyAudit(args: string[], io: Pick<CommandIo, 'out'>): (db: Database) => Promise<boolean> {
+  parseArgs({ args, options: {}, strict: true });
+  return async (db) => {
+    const check = await verifyAuditLog(db, OPERATOR);
+    const chains = `${check.entries} entries in ${check.chains.length} organisations' chains`;
+    if (check.breaks.length > 0) {
+      io.out(`The audit log is broken (${chains}). Where each chain breaks:`);
+      for (const broken of check.breaks) io.out(`  ${broken}`);
+      if (check.more) io.out('  … and more: put these right and check again to see the rest');
+      return false;
+    }
+    io.out(`The audit log is intact: ${chains}. The hash at the end of each:`);
+    for (const chain of check.chains)
+      io.out(`  ${chain.organisation.padEnd(16)} ${String(chain.entries).padStart(8)}  ${chain.head}`);
+    return true;
   };
 }

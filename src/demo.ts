@@ -2,8 +2,10 @@ import { hashPassword, type Role } from './platform/auth/index.js';
 import { inScope, type Database } from './platform/db/index.js';
 import { identityRepository } from './modules/identity/index.js';
 import { organisationsRepository, type OrganisationInput } from './modules/organisations/index.js';
-import { recordAudit } from './modules/audit/index.js';
+import { recordAudit, recordHostAudit } from './modules/audit/index.js';
 import { seedDemoCatalogue } from './modules/catalogue/index.js';
+import { seedDemoBilling } from './modules/billing/index.js';
+import { seedDemoRequests } from './modules/requests/index.js';
 
 /** The password every demo account shares; printed at start and in the README. Never for real data. */
 export const DEMO_PASSWORD = 'Tandem-Demo-2026!';
@@ -193,9 +195,8 @@ export async function seedDemo(
           passwordHash,
         });
         user = { ...inserted, disabled_at: null };
-        await recordAudit(tx, {
+        await recordHostAudit(tx, {
           actorUserId: null,
-          orgId: null,
           action: 'user.add',
           entityType: 'user',
           entityId: user.id,
@@ -215,5 +216,8 @@ export async function seedDemo(
   });
   // The catalogue is written by the host's service manager, so it loads in units of work of its own.
   added += await seedDemoCatalogue(db, onProgress);
+  // Requests come last: they are raised from the catalogue by the partners' people.
+  added += await seedDemoRequests(db, { onProgress });
+  added += await seedDemoBilling(db, { onProgress });
   return { added };
 }

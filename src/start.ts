@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { startOpening, migrate, type Database } from './platform/db/index.js';
+import { startOpening, migrate, refuseUnsafeApplicationRole, type Database } from './platform/db/index.js';
+import { logFormatFor } from './platform/logging.js';
 
 export interface Running {
   address: string;
@@ -13,6 +14,8 @@ export async function startTandem(
   options: { log?: (line: string) => void } = {},
 ): Promise<Running> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // A person at a terminal reads one short line per request; anything else gets JSON lines.
+  const logFormat = logFormatFor(process.env, process.stdout.isTTY === true);
   const times: string[] = [];
   const lap = (what: string) => times.push(`${what} ${(performance.now() / 1000).toFixed(2)} s`);
   lap('started');
@@ -20,6 +23,7 @@ export async function startTandem(
   // engine opens off the main thread, so the two overlap. Queries wait until it is open.
   const opening = startOpening({
     databaseUrl: config.databaseUrl,
+    migrationUrl: config.databaseMigrationUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
     pipelines: config.databasePipelines,
@@ -39,7 +43,7 @@ export async function startTandem(
   let app: FastifyInstance | undefined;
   try {
     const [{ buildApp }, { DEMO_PASSWORD, DEMO_USERS, seedDemo }] = await modules;
-    app = await buildApp(config, db);
+    app = await buildApp(config, db, { logFormat });
     await app.ready();
     lap('app built');
     await opened;
@@ -51,6 +55,8 @@ export async function startTandem(
       log('Database is up to date.');
     }
     lap('migrated');
+    // On a server in production, not as a role that could step past row level security (roles.ts).
+    if (config.production) await refuseUnsafeApplicationRole(db);
     await app.listen({ port: config.port, host: config.host });
     lap('listening');
 

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
 import { openDatabase, migrate } from '../src/platform/db/index.js';
 import { seedDemo } from '../src/demo.js';
-import { adminUrl, databaseUrl, testEngine } from './helpers/engine.js';
+import { adminUrl, databaseUrl, ensureRole, LOGIN_ROLE, testEngine } from './helpers/engine.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -42,6 +42,9 @@ export async function setup(project: TestProject) {
   } finally {
     await db.close();
   }
+  // The login role that tests connect the application as, where they ask to (`asLoginRole`): the
+  // first migration has made tandem_app, of which it is a member. The server may have only postgres.
+  await ensureRole(admin.kysely, { name: LOGIN_ROLE, attributes: 'login noinherit', memberOf: 'tandem_app' });
   project.provide('template', name);
   return async () => {
     await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.kysely);

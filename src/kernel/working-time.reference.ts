@@ -161,3 +161,17 @@ function minuteOfDay(hhmm: string): number {
   const [hours, minutes] = hhmm.split(':').map(Number);
   return (hours ?? Number.NaN) * 60 + (minutes ?? Number.NaN);
 }
+
+/** A minute-by-minute test of working time: is the minute starting at `utcMs` a working minute? */
+export function referenceWorkingMinute(calendar: ReferenceCalendar): (utcMs: number) => boolean {
+  const clock = new LocalClock(calendar);
+  return (utcMs) => clock.isWorkingMinute(utcMs);
+}
+
+/** The calendar's local date ('YYYY-MM-DD') at an instant, straight from Intl. */
+export function referenceLocalDate(calendar: ReferenceCalendar, utcMs: number): string {
+  const parts = calendar.localFields.formatToParts(utcMs);
+  const field = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((part) => part.type === type)?.value ?? '';
+  return `${field('year')}-${field('month').padStart(2, '0')}-${field('day').padStart(2, '0')}`;
+}

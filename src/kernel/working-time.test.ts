@@ -434,6 +434,30 @@ describe('agreement with the minute-by-minute reference', () => {
     );
   });
 
+  it('counts a long stretch as the sum of its weeks, whole days counted by the week or one by one', () => {
+    // Pieces under eight days are counted period by period; the whole, by the week where it can.
+    fc.assert(
+      fc.property(
+        scenarioArbitrary,
+        fc.integer({ min: 0, max: 800 * 24 * 60 }),
+        fc.integer({ min: 1, max: 7 * 24 * 60 }),
+        (scenario, spanMinutes, pieceMinutes) => {
+          const calendar = compileCalendar(scenario.definition);
+          const end = scenario.from + spanMinutes * MINUTE_MS;
+          let pieces = 0;
+          for (let at = scenario.from; at < end; at += pieceMinutes * MINUTE_MS)
+            pieces += workingMinutesBetween(
+              calendar,
+              new Date(at),
+              new Date(Math.min(end, at + pieceMinutes * MINUTE_MS)),
+            );
+          expect(workingMinutesBetween(calendar, new Date(scenario.from), new Date(end))).toBe(pieces);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('workingMinutesBetween undoes due', () => {
     fc.assert(
       fc.property(

@@ -93,6 +93,15 @@ interface Opening {
 const CLOSED_ALL_DAY: readonly Opening[] = Object.freeze([]);
 
 class CompiledCalendar implements WorkingCalendar {
+  /** Working milliseconds of a whole local day that is not closed, by ISO weekday. */
+  readonly weekdayMs: readonly number[];
+  readonly weekMs: number;
+  /** The closed days in order, and before each the working milliseconds the closed ones took away. */
+  readonly closedInOrder: readonly number[];
+  readonly closedMsBefore: readonly number[];
+  /** closeOfWorkingDay's answers, by local day and number of days: SLA targets ask the same again and again. */
+  readonly closes = new Map<number, number>();
+
   constructor(
     readonly timeZone: string,
     readonly offsets: ZoneOffsets,
@@ -100,7 +109,17 @@ class CompiledCalendar implements WorkingCalendar {
     readonly openingsByWeekday: readonly (readonly Opening[])[],
     /** Days since 1970-01-01 in local dates. */
     readonly closedDays: ReadonlySet<number>,
-  ) {}
+  ) {
+    this.weekdayMs = openingsByWeekday.map((openings) =>
+      openings.reduce((sum, opening) => sum + opening.endMs - opening.startMs, 0),
+    );
+    this.weekMs = this.weekdayMs.reduce((sum, ms) => sum + ms, 0);
+    this.closedInOrder = [...closedDays].sort((a, b) => a - b);
+    const before = [0];
+    for (const day of this.closedInOrder)
+      before.push(before[before.length - 1]! + this.weekdayMs[isoWeekdayIndex(day)]!);
+    this.closedMsBefore = before;
+  }
 }
 
 export function compileCalendar(def: CalendarDefinition): WorkingCalendar {
@@ -163,14 +182,115 @@ export function workingMinutesBetween(calendar: WorkingCalendar, from: Date, to:
   const end = supportedInstant(to, 'to');
   if (end <= start) return 0;
 
+  // Whole local days inside one stretch of constant UTC offset are counted by the week, from the
+  // openings' lengths less the closed days among them; the rest, period by period.
   let workedMs = 0;
-  forEachWorkingPeriod(compiled, start, end, Number.POSITIVE_INFINITY, (open, close) => {
-    if (open >= end) return true;
-    workedMs += Math.min(close, end) - open;
-    return close >= end;
-  });
+  let cursor = start;
+  while (cursor < end) {
+    const span = compiled.offsets.spanAt(cursor);
+    const stretchEnd = Math.min(span.end, end);
+    const day = Math.ceil((cursor + span.offsetMs) / DAY_MS);
+    const midnight = day * DAY_MS - span.offsetMs;
+    const wholeDays = Math.floor((stretchEnd - midnight) / DAY_MS);
+    if (wholeDays >= WHOLE_DAYS_BY_THE_WEEK) {
+      workedMs += periodsMs(compiled, cursor, midnight) + wholeDaysMs(compiled, day, wholeDays);
+      cursor = midnight + wholeDays * DAY_MS;
+    }
+    workedMs += periodsMs(compiled, cursor, stretchEnd);
+    cursor = stretchEnd;
+  }
   return workedMs / MINUTE_MS;
 }
+
+/** From this many whole days on, counting them by the week is quicker than day by day. */
+const WHOLE_DAYS_BY_THE_WEEK = 8;
+
+/** Working milliseconds in [from, to), period by period. */
+function periodsMs(calendar: CompiledCalendar, from: number, to: number): number {
+  if (to <= from) return 0;
+  let workedMs = 0;
+  forEachWorkingPeriod(calendar, from, to, Number.POSITIVE_INFINITY, (open, close) => {
+    if (open >= to) return true;
+    workedMs += Math.min(close, to) - open;
+    return close >= to;
+  });
+  return workedMs;
+}
+
+/** Working milliseconds of `count` whole local days from `first`, all at one UTC offset. */
+function wholeDaysMs(calendar: CompiledCalendar, first: number, count: number): number {
+  const { weekdayMs, weekMs, closedInOrder, closedMsBefore } = calendar;
+  const weeks = Math.floor(count / 7);
+  let workedMs = weeks * weekMs;
+  for (let day = first + weeks * 7; day < first + count; day += 1)
+    workedMs += weekdayMs[isoWeekdayIndex(day)]!;
+  return (
+    workedMs -
+    (closedMsBefore[firstAtOrAfter(closedInOrder, first + count)]! -
+      closedMsBefore[firstAtOrAfter(closedInOrder, first)]!)
+  );
+}
+
+/** The index of the first value at or after `value` in an ascending list (its length when none is). */
+function firstAtOrAfter(ascending: readonly number[], value: number): number {
+  let low = 0;
+  let high = ascending.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ascending[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The instant the calendar's `days`-th working day after the local day of `from` closes: the end of
+ * that day's last opening. A working day is a local date with any opening that is not closed. SLA
+ * targets in working days ("2 working days") become working minutes from here.
+ */
+export function closeOfWorkingDay(calendar: WorkingCalendar, from: Date, days: number): Date {
+  const compiled = asCompiled(calendar);
+  const start = supportedInstant(from, 'from');
+  if (!Number.isInteger(days) || days < 1) {
+    throw new CalendarError(
+      'ERR_INVALID_MINUTES',
+      `Working days must be a whole number of at least 1, got ${String(days)}`,
+    );
+  }
+  const firstDay = Math.floor((start + compiled.offsets.spanAt(start).offsetMs) / DAY_MS);
+  // The answer depends on the local day alone, not the time of day.
+  const key = days < MOST_DAYS_REMEMBERED ? firstDay * MOST_DAYS_REMEMBERED + days : undefined;
+  const known = key === undefined ? undefined : compiled.closes.get(key);
+  if (known !== undefined) return new Date(known);
+  let counted = 0;
+  let currentDay = firstDay;
+  let lastClose: number | undefined;
+  forEachWorkingPeriod(
+    compiled,
+    start,
+    END_OF_SUPPORTED_INSTANTS,
+    NO_WORKING_TIME_HORIZON_DAYS,
+    (_open, close, localDay) => {
+      if (localDay <= firstDay) return false;
+      if (localDay !== currentDay) {
+        if (counted === days) return true;
+        counted += 1;
+        currentDay = localDay;
+      }
+      lastClose = close;
+      return false;
+    },
+  );
+  if (counted !== days || lastClose === undefined) throw dueAfterSupportedRange();
+  if (key !== undefined) {
+    if (compiled.closes.size >= MOST_CLOSES_REMEMBERED) compiled.closes.clear();
+    compiled.closes.set(key, lastClose);
+  }
+  return new Date(lastClose);
+}
+
+const MOST_DAYS_REMEMBERED = 1000;
+const MOST_CLOSES_REMEMBERED = 50_000;
 
 /**
  * Hands each working period at or after `from` to `visit` as [open, close) in epoch milliseconds, earliest
@@ -182,7 +302,7 @@ function forEachWorkingPeriod(
   from: number,
   until: number,
   giveUpAfterIdleDays: number,
-  visit: (open: number, close: number) => boolean,
+  visit: (open: number, close: number, localDay: number) => boolean,
 ): void {
   const { offsets, openingsByWeekday, closedDays } = calendar;
   let idleDays = 0;
@@ -200,7 +320,7 @@ function forEachWorkingPeriod(
           const open = Math.max(localMidnight + opening.startMs, cursor);
           const close = Math.min(localMidnight + opening.endMs, span.end);
           if (open < close) {
-            if (visit(open, close)) return;
+            if (visit(open, close, day)) return;
             worked = true;
           }
         }

@@ -1,3 +1,6 @@
+/** A stable error code: clients may switch on it, so a code once published never changes meaning. */
+export type ErrorCode = `ERR_${string}`;
+
 /** A failure the user or caller can act on, with a stable code that clients may rely on. */
 export class DomainError extends Error {
   constructor(
@@ -10,8 +13,8 @@ export class DomainError extends Error {
   }
 }
 
-/** Every stable error code and the HTTP status it maps to: the one place where that mapping lives. */
-export const ERROR_STATUS = {
+/** The platform's own codes. Modules add theirs with `defineErrorCodes` in their `*.errors.ts`. */
+const PLATFORM_CODES = {
   ERR_VALIDATION: 400,
   ERR_MALFORMED_JSON: 400,
   ERR_BAD_REQUEST: 400,
@@ -21,36 +24,41 @@ export const ERROR_STATUS = {
   ERR_NOT_FOUND: 404,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_CONFLICT: 409,
-  ERR_ORGANISATION_CODE_TAKEN: 409,
-  ERR_EMAIL_TAKEN: 409,
-  ERR_CATALOGUE_CODE_TAKEN: 409,
-  ERR_TARIFF_OVERLAP: 409,
-  ERR_AGREEMENT_OVERLAP: 409,
-  ERR_LAST_MANAGER: 409,
-  ERR_TEAM_NAME_TAKEN: 409,
-  ERR_NOT_A_SERVICE_MANAGER: 400,
-  ERR_UNKNOWN_OFFERING: 400,
-  ERR_UNKNOWN_ORGANISATION: 400,
+  ERR_STALE: 409,
   ERR_IMPORT_REJECTED: 400,
-  ERR_INVALID_TIME_ZONE: 400,
-  ERR_INVALID_WEEKDAY: 400,
-  ERR_INVALID_INTERVAL: 400,
-  ERR_INVALID_DATE: 400,
-  ERR_INVALID_MINUTES: 400,
-  ERR_INVALID_INSTANT: 400,
-  ERR_NO_WORKING_TIME: 400,
-  ERR_OUT_OF_RANGE: 400,
   ERR_BODY_TOO_LARGE: 413,
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_TOO_MANY_ATTEMPTS: 429,
   ERR_INTERNAL: 500,
   ERR_UNAVAILABLE: 503,
-} as const;
+} as const satisfies Record<ErrorCode, number>;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+const statuses = new Map<string, number>(Object.entries(PLATFORM_CODES));
 
+/**
+ * Registers a module's error codes and the HTTP status each maps to; the registry is the one place
+ * where that mapping lives. A code may be defined twice only with the same status.
+ */
+export function defineErrorCodes<const T extends Record<ErrorCode, number>>(codes: T): { [K in keyof T]: K } {
+  const names = {} as { [K in keyof T]: K };
+  for (const [code, status] of Object.entries(codes)) {
+    const known = statuses.get(code);
+    if (known !== undefined && known !== status)
+      throw new Error(`${code} is already defined with status ${known}`);
+    statuses.set(code, status);
+    (names as Record<string, string>)[code] = code;
+  }
+  return names;
+}
+
+/** The HTTP status of a code; an unregistered code is a bug, answered as a server error. */
 export function statusOf(code: ErrorCode): number {
-  return ERROR_STATUS[code];
+  return statuses.get(code) ?? 500;
+}
+
+/** Every code registered so far, sorted (the API document lists them). */
+export function errorCodes(): string[] {
+  return [...statuses.keys()].sort();
 }
 
 export function notFound(what = 'That page'): DomainError {

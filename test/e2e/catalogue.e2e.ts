@@ -25,7 +25,7 @@ describe('the catalogue, in Chromium', () => {
       '/catalogue/offerings/IT-NEW-STARTER',
       '/catalogue/calendars',
       '/catalogue/calendars/WDC-OFFICE',
-      '/catalogue/calendars/MCC-OFFICE?from=2026-03-27T16:00:00Z&minutes=60',
+      '/catalogue/calendars/MCC-OFFICE?from-day=27&from-month=3&from-year=2026&from-hour=16&from-minute=00&minutes=60',
       '/catalogue/sla-policies',
       '/catalogue/sla-policies/IT-WDC',
     ]);
@@ -87,13 +87,17 @@ describe('the catalogue, in Chromium', () => {
     await walk(page, 'administrator', [org!, `${org}/service-lines`, end!, '/catalogue/service-lines/PRINT']);
 
     await page.goto(`${harness.baseUrl}${org}/service-lines`);
-    await page.locator('#validFrom').fill('2026-02-30');
+    await page.locator('#validFrom-day').fill('30');
+    await page.locator('#validFrom-month').fill('2');
+    await page.locator('#validFrom-year').fill('2026');
     await page.locator('form[method="post"] .govuk-button').last().click();
     await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
     expect((await checkAccessibility(page, 'administrator-agreements-error')).violations).toEqual([]);
 
     await page.goto(harness.baseUrl + end!);
-    await page.locator('#validTo').fill('1999-01-01');
+    await page.locator('#validTo-day').fill('1');
+    await page.locator('#validTo-month').fill('1');
+    await page.locator('#validTo-year').fill('1999');
     await page.locator('form[method="post"] .govuk-button').last().click();
     await expect.poll(() => page.locator('.govuk-error-summary').isVisible()).toBe(true);
     expect((await checkAccessibility(page, 'administrator-agreement-end-error')).violations).toEqual([]);

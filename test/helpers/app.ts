@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -17,7 +20,10 @@ export async function buildTestApp(
   options: BuildOptions = { logger: false },
 ): Promise<TestApp> {
   const db = await openTestDatabase();
-  const app = await buildApp(loadConfig({ ...env, TANDEM_DATA_DIR: 'unused' }), db, options);
+  // Files uploaded in a test go to a folder of its own, removed on close, never into the work tree.
+  const files = env.TANDEM_ATTACHMENTS_DIR ? undefined : await mkdtemp(path.join(os.tmpdir(), 'tandem-files-'));
+  const config = loadConfig({ TANDEM_ATTACHMENTS_DIR: files, ...env, TANDEM_DATA_DIR: 'unused' });
+  const app = await buildApp(config, db, options);
   await app.ready();
   return {
     app,
@@ -25,6 +31,7 @@ export async function buildTestApp(
     async close() {
       await app.close();
       await db.destroy();
+      if (files) await rm(files, { recursive: true, force: true });
     },
   };
 }

@@ -1,1 +1,2 @@
-export { auditBy, recordAudit, type AuditEntry } from './audit.repository.js';
+export { auditBy, recordAudit, recordHostAudit, type AuditEntry } from './audit.repository.js';
+export { verifyAuditLog, type AuditCheck, type AuditChain } from './audit.service.js';

@@ -119,6 +119,32 @@ describe('catalogue commands', () => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('numbers every problem of a price file: a row of the wrong width, a NUL byte, year 0000', async () => {
+    const count = async () =>
+      Number((await sql<{ n: string }>`select count(*) as n from tariffs`.execute(db.kysely)).rows[0]!.n);
+    const before = await count();
+    const bad = file(
+      'wrong.csv',
+      [
+        'offering,organisation,unit_price,valid_from,valid_to',
+        'PRT-POST,BWF,0.70,2033-01-01,,extra',
+        'PRT-POST,BWF,0.7\u00000,2034-01-01,',
+        'PRT-POST,BWF,-1,0000-01-01,',
+        'PRT-POST,MFRS,0.70,2035-01-01,',
+      ].join('\n'),
+    );
+    const refused = run('tariffs', 'import', bad);
+    await expect(refused).rejects.toThrow(/ERR_IMPORT_REJECTED/);
+    const message = await refused.catch((error: Error) => error.message);
+    expect(message).toContain('line 2 has 6 values; the header has 5');
+    expect(message).toContain('line 3: unit_price contains characters that are not allowed');
+    expect(message).toContain('line 4: Enter a real date as YYYY-MM-DD');
+    expect(message).toContain('line 4: Unit price cannot be negative');
+    expect(message).not.toMatch(/line 5/);
+    expect(message).not.toMatch(/at .*\.ts:\d+/);
+    expect(await count()).toBe(before);
+  });
+
   it('loads a newer bank holiday file over the dates it covers', async () => {
     const newer = {
       'england-and-wales': {

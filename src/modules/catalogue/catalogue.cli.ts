@@ -6,10 +6,13 @@ import { inScope, type Database } from '../../platform/db/index.js';
 import { DomainError } from '../../platform/errors.js';
 import { translate } from '../../platform/web/index.js';
 import { CalendarError, due } from '../../kernel/working-time.js';
-import { catalogueRepository as repo } from './catalogue.repository.js';
-import { catalogueService } from './catalogue.service.js';
-import { calendarsService, loadBankHolidays, workingCalendar } from './calendars.service.js';
-import { parseInstant, parseMinutes } from './catalogue.schemas.js';
+import { parseInstant } from '../../kernel/dates.js';
+import { calendarsRepository } from './calendars/calendars.repository.js';
+import { calendarsService, workingCalendar } from './calendars/calendars.service.js';
+import { loadBankHolidays } from './calendars/bank-holidays.js';
+import { parseMinutes } from './calendars/calendars.schemas.js';
+import { tariffsService } from './tariffs/tariffs.service.js';
+import { problemLine, type ImportProblem } from './tariffs/tariffs.import.js';
 
 export const CATALOGUE_USAGE = `  calendar import FILE.json [--as EMAIL]
                                 Create or replace calendars (a JSON list in the API's shape), as a service manager
@@ -84,10 +87,10 @@ async function actingServiceManager(db: Database, email: string | undefined): Pr
 
 function explain(error: unknown): never {
   if (error instanceof DomainError) {
-    const rows = (error.details?.rows as Array<{ line: number; message: string }> | undefined) ?? [];
+    const rows = (error.details?.rows as ImportProblem[] | undefined) ?? [];
     const fields = (error.details?.fields as Record<string, string> | undefined) ?? {};
     const lines = rows.length
-      ? rows.map((row) => `  line ${row.line}: ${translate(row.message)}`)
+      ? rows.map((row) => `  ${problemLine(row).replace(/^Line /, 'line ')}`)
       : Object.entries(fields).map(([field, key]) => `  ${field}: ${translate(key)}`);
     throw new DomainError(
       error.code,
@@ -149,7 +152,11 @@ export async function runCatalogueCommand(
       (await tx.selectFrom('organisations').select('id').execute()).map((org) => org.id),
     );
     const at = await inScope(db, { orgIds: everyone, platformAdmin: true }, async (tx) => {
-      const calendar = await repo.calendarByCode(tx, code);
+      const found = (await calendarsRepository.list(tx, everyone)).filter(
+        (calendar) => calendar.code === code,
+      );
+      if (found.length > 1) throw problem(`more than one host has a calendar with the code ${code}`);
+      const calendar = found[0];
       if (!calendar) throw problem(`no calendar has the code ${code}`);
       try {
         return due(await workingCalendar(tx, calendar), from, minutes);
@@ -165,7 +172,7 @@ export async function runCatalogueCommand(
   if (command === 'tariffs' && sub === 'import') {
     const csv = readFile(positionals[0]);
     const principal = await actingServiceManager(db, values.as);
-    const { added } = await catalogueService(db)
+    const { added } = await tariffsService(db)
       .importTariffs({ principal }, csv, (done, total) => out(`checked ${done}/${total}`))
       .catch(explain);
     out(`Prices imported: ${added}.`);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { inScope, type Scope, type Tx } from '../../platform/db/index.js';
 import { openTestDatabase, type TestDatabase, demoIds } from '../../../test/helpers/database.js';
+// The refusals the catalogue names, as the app has them once the module is loaded.
+import './catalogue.errors.js';
 
 let db: TestDatabase;
 const orgs: Record<string, string> = {};

@@ -24,13 +24,6 @@ export type CatalogueTables = {
     updated_at: Timestamp;
   };
   service_line_teams: { id: Generated<string>; org_id: string; service_line_id: string; name: string };
-  service_agreements: OwnedRow & {
-    id: Generated<string>;
-    service_line_id: string;
-    valid_from: DateColumn;
-    valid_to: NullableDate;
-    created_at: Timestamp;
-  };
   calendars: OwnedRow & {
     id: Generated<string>;
     code: string;

@@ -1,22 +1,12 @@
-// The catalogue's words register themselves with the message catalogue when loaded.
+// The catalogue's words and error codes register themselves when loaded.
 import './catalogue.messages.js';
+import './catalogue.errors.js';
 
-export {
-  catalogueService,
-  londonToday,
-  type CatalogueService,
-  type ResolvedOffering,
-} from './catalogue.service.js';
-export {
-  calendarsService,
-  loadBankHolidays,
-  workingCalendar,
-  type CalendarsService,
-} from './calendars.service.js';
-export { agreementsService, type AgreementsService } from './agreements.service.js';
-export { lineManagersService, type LineManagersService } from './line-managers.service.js';
-export { catalogueRepository } from './catalogue.repository.js';
+export { catalogueServices, type CatalogueServices } from './catalogue.services.js';
 export { catalogueRoutes } from './catalogue.routes.js';
 export { catalogueApi } from './catalogue.api.js';
-export { seedDemoCatalogue } from './catalogue.demo.js';
+export { workingCalendar } from './calendars/calendars.service.js';
+export { loadBankHolidays } from './calendars/bank-holidays.js';
+export type { Resolved as ResolvedOffering } from './offerings/offerings.service.js';
+export { seedDemoCatalogue } from './demo/catalogue.demo.js';
 export { runCatalogueCommand, CATALOGUE_USAGE } from './catalogue.cli.js';

@@ -1,21 +1,21 @@
 import fp from 'fastify-plugin';
 import { looksLikeApiToken, looksLikeSessionToken } from '../../platform/auth/index.js';
 import { DomainError } from '../../platform/errors.js';
-import { SESSION_COOKIE, cookieOptions } from '../../platform/web/index.js';
+import { isApiRequest, isAssetRequest, isHealthCheck, webCookies } from '../../platform/web/index.js';
 import type { IdentityService } from './identity.service.js';
 
 /**
- * Finds who is asking before any handler runs: an API token in `Authorization: Bearer` under
- * /api, the session cookie everywhere else. Unknown, expired or revoked credentials leave no one
- * signed in (and a stale cookie is cleared); the handler then decides whether that is allowed.
+ * Finds who is asking before any handler runs: an API token in `Authorization: Bearer` for the
+ * API, the session cookie everywhere else. Which of the two is decided by the route the request
+ * was routed to, not by how its URL was spelled. Unknown, expired or revoked credentials leave no
+ * one signed in (and a stale cookie is cleared); the handler then decides whether that is allowed.
  */
 export const authentication = fp<{ identity: IdentityService; secureCookies: boolean }>(
   async (app, options) => {
     app.decorateRequest('principal', null);
     app.addHook('onRequest', async (request, reply) => {
-      const path = request.url;
-      if (path.startsWith('/assets/') || path === '/healthz' || path === '/readyz') return;
-      if (path.startsWith('/api/')) {
+      if (isAssetRequest(request) || isHealthCheck(request)) return;
+      if (isApiRequest(request)) {
         const header = request.headers.authorization;
         if (!header) return;
         const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -31,13 +31,13 @@ export const authentication = fp<{ identity: IdentityService; secureCookies: boo
           throw new DomainError('ERR_UNAUTHENTICATED', 'The API token is unknown, expired or revoked');
         return;
       }
-      const cookie = request.cookies[SESSION_COOKIE];
+      const cookies = webCookies(request, options.secureCookies);
+      const cookie = request.cookies[cookies.session];
       if (!cookie) return;
       request.principal = looksLikeSessionToken(cookie)
         ? ((await options.identity.principalForSession(cookie)) ?? null)
         : null;
-      if (!request.principal)
-        reply.clearCookie(SESSION_COOKIE, cookieOptions(request, options.secureCookies));
+      if (!request.principal) reply.clearCookie(cookies.session, cookies.options);
     });
   },
 );

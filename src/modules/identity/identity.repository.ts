@@ -105,7 +105,7 @@ export const identityRepository = {
 
   async createSession(
     tx: Tx,
-    session: { tokenHash: string; userId: string; orgId: string; expiresAt: Date },
+    session: { tokenHash: string; userId: string; orgId: string; expiresAt: Date; userAgent: string | null },
   ) {
     await tx
       .insertInto('sessions')
@@ -114,8 +114,36 @@ export const identityRepository = {
         user_id: session.userId,
         org_id: session.orgId,
         expires_at: session.expiresAt,
+        user_agent: session.userAgent,
       })
       .execute();
+  },
+
+  /**
+   * A person's sessions that still let them in (neither expired nor idle too long), most recently
+   * active first, with whether each is the one whose secret hashes to `currentHash`.
+   */
+  async activeSessionsOf(tx: Tx, userId: string, currentHash: string, idleMinutes: number) {
+    return tx
+      .selectFrom('sessions')
+      .select(['id', 'created_at', 'last_seen_at', 'user_agent'])
+      .select(sql<boolean>`token_hash = ${currentHash}`.as('current'))
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+      .orderBy('last_seen_at', 'desc')
+      .orderBy('created_at', 'desc')
+      .execute();
+  },
+
+  /** Ends one of a person's sessions by its id; undefined when they have no session with that id. */
+  async endSessionById(tx: Tx, userId: string, sessionId: string) {
+    return tx
+      .deleteFrom('sessions')
+      .where('id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .returning(['id', 'token_hash', 'created_at', 'user_agent'])
+      .executeTakeFirst();
   },
 
   async endSession(tx: Tx, tokenHash: string): Promise<void> {

@@ -147,6 +147,70 @@ describe('sign-in', () => {
   });
 });
 
+describe('returning after sign-in', () => {
+  /** Signs in from `/sign-in?next=…` (the query as given) and answers where the browser is sent. */
+  async function signInFrom(query: string, email = 'requester@severnvale.example') {
+    const browser = new Browser(t.app);
+    const form = await browser.get(`/sign-in?next=${query}`);
+    expect(form.statusCode, query).toBe(200);
+    const next = /name="next" value="([^"]*)"/.exec(form.body)?.[1];
+    const response = await browser.post('/sign-in', { email, password: DEMO_PASSWORD, next: next ?? '' });
+    return { form, next, response, browser };
+  }
+
+  it('goes home instead of to a path browsers read as another site', async () => {
+    for (const query of [
+      '%2F%09%2Fevil.example',
+      '%2F%2Fevil.example',
+      '%2F%5Cevil.example',
+      'https%3A%2F%2Fevil.example',
+    ]) {
+      const { next, response } = await signInFrom(query);
+      expect(next, query).toBe('/');
+      expect(response.statusCode, query).toBe(303);
+      expect(response.headers.location, query).toBe('/');
+    }
+  });
+
+  it('goes home for a path with a newline or a character a header cannot carry, without an error', async () => {
+    for (const query of [
+      '%2F%0A%2Fevil.example',
+      '%2Fpage%0D%0ASet-Cookie%3Ax',
+      '%2F%E2%80%A8',
+      '%2Fcaf%C3%A9',
+    ]) {
+      const { next, response, browser } = await signInFrom(query, 'manager@wyvern.example');
+      expect(next, query).toBe('/');
+      expect(response.statusCode, query).toBe(303);
+      expect(response.headers.location, query).toBe('/');
+      expect((await browser.get('/')).statusCode, query).toBe(200);
+    }
+  });
+
+  it('checks the form’s own next field too, and an already signed-in visitor’s', async () => {
+    const browser = new Browser(t.app);
+    await browser.get('/sign-in');
+    const posted = await browser.post('/sign-in', {
+      email: 'requester@brightwater.example',
+      password: DEMO_PASSWORD,
+      next: '/\t/evil.example',
+    });
+    expect(posted.headers.location).toBe('/');
+    for (const query of ['%2F%09%2Fevil.example', '%2F%0A', '%2Forganisations']) {
+      const again = await browser.get(`/sign-in?next=${query}`);
+      expect(again.statusCode, query).toBe(303);
+      expect(again.headers.location, query).toBe(query === '%2Forganisations' ? '/organisations' : '/');
+    }
+  });
+
+  it('asks to come back only to a path that would be accepted', async () => {
+    const browser = new Browser(t.app);
+    const asked = await browser.get('/organisations/%0A');
+    expect(asked.statusCode).toBe(303);
+    expect(asked.headers.location).toBe('/sign-in?next=%2Forganisations%2F%250A');
+  });
+});
+
 describe('organisation switcher', () => {
   it('lets a person with roles in two organisations switch between them', async () => {
     const browser = await signedInBrowser(t.app, 'shared.officer@mercia.example');

@@ -1,19 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { hasRole, ROLES, isPlatformAdmin } from '../../platform/auth/index.js';
+import { hasRole, HOST_ONLY_ROLES, ROLES } from '../../platform/auth/index.js';
 import {
-  SESSION_COOKIE,
-  cookieOptions,
+  webCookies,
   fieldErrorsOf,
   formBody,
   formErrors,
   safeNext,
   signedIn,
+  startingPointsFor,
   translate,
   callerOf,
 } from '../../platform/web/index.js';
 import type { IdentityService } from './identity.service.js';
 import { isUuid } from './identity.schemas.js';
 import { notFound } from '../../platform/errors.js';
+import { sessionsRoutes } from './sessions.routes.js';
 
 export interface IdentityRoutesOptions {
   identity: IdentityService;
@@ -55,9 +56,12 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
         password,
         clientAddress: request.ip,
         requestId: request.id,
+        userAgent: request.headers['user-agent'],
       });
       if (result.ok) {
-        reply.setCookie(SESSION_COOKIE, result.sessionToken, cookieOptions(request, options.secureCookies));
+        const cookies = webCookies(request, options.secureCookies);
+        reply.setCookie(cookies.session, result.sessionToken, cookies.options);
+        // Forms from before sign-in (signed with the old pre-session value) stop working.
         app.rotateCsrf(request, reply);
         return reply.redirect(next, 303);
       }
@@ -83,22 +87,27 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
 
   app.post('/sign-out', async (request, reply) => {
     if (request.principal) await identity.signOut(ctx(request));
-    reply.clearCookie(SESSION_COOKIE, cookieOptions(request, options.secureCookies));
+    const cookies = webCookies(request, options.secureCookies);
+    reply.clearCookie(cookies.session, cookies.options);
     return reply.redirect('/sign-in?signedOut=1', 303);
   });
 
   app.post('/switch-organisation', async (request, reply) => {
     const body = formBody(request);
     await identity.switchOrganisation(ctx(request), typeof body.orgId === 'string' ? body.orgId : '');
-    return reply.redirect('/', 303);
+    // Home, where what the person can do in that organisation starts, saying whom they now act for.
+    return reply.redirect('/?switched=1', 303);
   });
 
   app.get('/', async (request, reply) => {
     const principal = signedIn(request);
+    const query = request.query as Record<string, string | undefined>;
     return reply.page('identity/views/home.njk', {
       title: translate('home.title', { organisation: principal.org.name }),
       roles: principal.org.roles,
-      canAdminister: isPlatformAdmin(principal),
+      startingPoints: startingPointsFor(principal),
+      // The name comes from the session, never the address: a shared link cannot claim a switch.
+      notice: query.switched ? translate('org.switched', { organisation: principal.org.name }) : undefined,
     });
   });
 
@@ -158,6 +167,7 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
       user,
       organisations,
       allRoles: ROLES,
+      hostOnlyRoles: HOST_ONLY_ROLES,
       notice: notice && translate(notice),
       ...extra,
     });
@@ -240,6 +250,8 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     await identity.revokeToken(ctx(request), id);
     return reply.redirect('/account/tokens?revoked=1', 303);
   });
+
+  await app.register(sessionsRoutes, { identity, secureCookies: options.secureCookies });
 
   app.get('/accessibility', async (request, reply) =>
     reply.page('accessibility.njk', { title: translate('accessibility.title') }),

@@ -2,6 +2,7 @@ import {
   decoyPasswordHash,
   hashPassword,
   hashSecret,
+  isHostOnlyRole,
   isPlatformAdmin,
   newApiToken,
   newSecret,
@@ -28,10 +29,18 @@ import {
   validationFailed,
   type FieldErrors,
 } from '../../platform/errors.js';
-import { auditBy, recordAudit } from '../audit/index.js';
+import { auditBy, recordAudit, recordHostAudit } from '../audit/index.js';
 import { identityRepository as repo, type AuthenticatedRow } from './identity.repository.js';
 import { passwordProblem } from './passwords.policy.js';
-import { normaliseEmail, validateNewUser, validateRoles, validateTokenRequest } from './identity.schemas.js';
+import {
+  isUuid,
+  normaliseEmail,
+  validateNewUser,
+  validateRoles,
+  validateTokenRequest,
+} from './identity.schemas.js';
+import { IDENTITY_ERRORS } from './identity.errors.js';
+import { storedUserAgent } from './browsers.js';
 
 export interface IdentityOptions {
   sessionIdleMinutes: number;
@@ -128,6 +137,8 @@ export function identityService(db: Database, options: IdentityOptions) {
       password: string;
       clientAddress: string;
       requestId?: string;
+      /** The browser's User-Agent header, kept so that its owner can recognise the session. */
+      userAgent?: string | string[] | undefined;
     }): Promise<SignInResult> {
       const email = normaliseEmail(input.email);
       const keys = [`email:${email}`, `client:${input.clientAddress}`];
@@ -163,9 +174,8 @@ export function identityService(db: Database, options: IdentityOptions) {
             THROTTLE.windowMinutes,
             THROTTLE.lockMinutes,
           );
-          await recordAudit(tx, {
+          await recordHostAudit(tx, {
             actorUserId: null,
-            orgId: null,
             action: 'sign-in.failed',
             entityType: 'user',
             entityId: account?.id ?? null,
@@ -192,6 +202,7 @@ export function identityService(db: Database, options: IdentityOptions) {
           userId: account.id,
           orgId: org.orgId,
           expiresAt: new Date(Date.now() + options.sessionAbsoluteHours * 3_600_000),
+          userAgent: storedUserAgent(input.userAgent),
         });
         await repo.clearFailures(tx, keys[0]!);
         await recordAudit(tx, {
@@ -236,6 +247,36 @@ export function identityService(db: Database, options: IdentityOptions) {
       await changingCredentials(scopeOf(principal), (tx) =>
         repo.switchSessionOrganisation(tx, sessionHash, orgId),
       );
+    },
+
+    /** The caller's own sessions that still let them in, this one marked. */
+    async listSessions(ctx: Context) {
+      const { principal } = ctx;
+      return inScope(db, scopeOf(principal), (tx) =>
+        repo.activeSessionsOf(tx, principal.userId, principal.sessionHash ?? '', options.sessionIdleMinutes),
+      );
+    },
+
+    /**
+     * Ends one of the caller's own sessions (another person's answers "not found", whoever asks);
+     * ending the one in use signs the caller out. Says which it was.
+     */
+    async endSession(ctx: Context, sessionId: string): Promise<{ current: boolean }> {
+      const { principal } = ctx;
+      if (!isUuid(sessionId)) throw notFound('That session');
+      return changingCredentials(scopeOf(principal), async (tx) => {
+        const ended = await repo.endSessionById(tx, principal.userId, sessionId);
+        if (!ended) throw notFound('That session');
+        const current = ended.token_hash === principal.sessionHash;
+        await auditBy(tx, ctx, {
+          orgId: principal.org.orgId,
+          action: 'session.end',
+          entityType: 'session',
+          entityId: ended.id,
+          before: { signedInAt: ended.created_at, userAgent: ended.user_agent, current },
+        });
+        return { current };
+      });
     },
 
     // Users and roles: platform administrators only.
@@ -288,10 +329,18 @@ export function identityService(db: Database, options: IdentityOptions) {
         if (!user) throw notFound('That user');
         const org = await tx
           .selectFrom('organisations')
-          .select(['id'])
+          .select(['id', 'role'])
           .where('id', '=', value.orgId)
           .executeTakeFirst();
         if (!org) throw validationFailed({ orgId: 'users.errors.organisationMissing' });
+        const hostOnly = value.roles.filter(isHostOnlyRole);
+        if (org.role !== 'host' && hostOnly.length > 0) {
+          throw new DomainError(
+            IDENTITY_ERRORS.ERR_ROLE_HOST_ONLY,
+            `${hostOnly.join(', ')} can be given only in the host organisation`,
+            { fields: { roles: `identity.roles.hostOnly.${hostOnly[0]}` }, roles: hostOnly },
+          );
+        }
         const before = await repo.findMembership(tx, value.orgId, userId);
         if (value.roles.length === 0) await repo.removeMembership(tx, value.orgId, userId);
         else await repo.upsertMembership(tx, value.orgId, userId, value.roles);

@@ -1,15 +1,9 @@
-import {
-  isPlatformAdmin,
-  scopeOf,
-  type Principal,
-  type Caller,
-  type CredentialCache,
-} from '../../platform/auth/index.js';
+import { scopeOf, type Caller, type CredentialCache } from '../../platform/auth/index.js';
 import { inScope, type Database } from '../../platform/db/index.js';
-import { DomainError, forbidden, notFound, validationFailed } from '../../platform/errors.js';
-import { isUuid } from '../../platform/ids.js';
+import { DomainError, notFound, validationFailed } from '../../platform/errors.js';
 import { auditBy } from '../audit/index.js';
 import { organisationsRepository as repo, type Organisation } from './organisations.repository.js';
+import { organisationsPolicy as policy } from './organisations.policy.js';
 import { validateOrganisation } from './organisations.schemas.js';
 
 /** A use case's caller (see `Caller`). */
@@ -36,10 +30,6 @@ export interface OrganisationsOptions {
 }
 
 export function organisationsService(db: Database, options: OrganisationsOptions) {
-  /** Platform administrators see every organisation; anyone else only the one they act in. */
-  const visibleIds = (principal: Principal) =>
-    isPlatformAdmin(principal) ? undefined : [principal.org.orgId];
-
   const checkParent = async (
     tx: Parameters<typeof repo.findById>[0],
     id: string | null,
@@ -57,13 +47,12 @@ export function organisationsService(db: Database, options: OrganisationsOptions
 
   return {
     async list(ctx: Context): Promise<Organisation[]> {
-      return inScope(db, scopeOf(ctx.principal), (tx) => repo.list(tx, visibleIds(ctx.principal)));
+      return inScope(db, scopeOf(ctx.principal), (tx) => repo.list(tx, policy.visibleIds(ctx.principal)));
     },
 
     /** One organisation; "not found" both when it does not exist and when the caller may not see it. */
     async get(ctx: Context, id: string) {
-      const allowed = visibleIds(ctx.principal);
-      if (!isUuid(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
+      policy.see(ctx.principal, id);
       return inScope(db, scopeOf(ctx.principal), async (tx) => {
         const org = await repo.findById(tx, id);
         if (!org) throw notFound('That organisation');
@@ -72,7 +61,7 @@ export function organisationsService(db: Database, options: OrganisationsOptions
     },
 
     async add(ctx: Context, input: Record<string, unknown>): Promise<Organisation> {
-      if (!isPlatformAdmin(ctx.principal)) throw forbidden('Only platform administrators add organisations');
+      policy.add(ctx.principal);
       const { value, errors } = validateOrganisation(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
       return inScope(db, scopeOf(ctx.principal), async (tx) => {
@@ -113,10 +102,7 @@ export function organisationsService(db: Database, options: OrganisationsOptions
     },
 
     async change(ctx: Context, id: string, input: Record<string, unknown>): Promise<Organisation> {
-      const allowed = visibleIds(ctx.principal);
-      if (!isUuid(id) || (allowed && !allowed.includes(id))) throw notFound('That organisation');
-      if (!isPlatformAdmin(ctx.principal))
-        throw forbidden('Only platform administrators change organisations');
+      policy.change(ctx.principal, id);
       const { value, errors } = validateOrganisation(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
       return options.credentials.changing(() =>

@@ -4,17 +4,14 @@ import fastifySwagger from '@fastify/swagger';
 import { Ajv, type ValidateFunction } from 'ajv';
 import fastJsonStringify from 'fast-json-stringify';
 import addFormats from 'ajv-formats';
-import { ERROR_STATUS } from '../errors.js';
 
 export const Uuid = Type.String({ format: 'uuid' });
-
-const ERROR_CODES = Object.keys(ERROR_STATUS);
 
 /** Every error the API gives has this one shape, with a stable code that clients may switch on. */
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ enum: ERROR_CODES, description: 'Stable error code' }),
+      code: Type.String({ pattern: '^ERR_[A-Z0-9_]+$', description: 'Stable error code' }),
       message: Type.String(),
       details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     }),
@@ -77,5 +74,21 @@ export const apiPlatform = fp<{ version: string }>(async (app, options) => {
       security: [{ bearerAuth: [] }],
     },
     hideUntagged: false,
+    // The document describes the API alone: a page route is left out whether or not it says so.
+    transform: ({ schema, url }) => ({
+      schema: url.startsWith('/api/') ? schema : { ...schema, hide: true },
+      url,
+    }),
   });
 });
+
+export {
+  inputOf,
+  inputValidator,
+  filled,
+  says,
+  CAPITALS,
+  type Filled,
+  type InputReader,
+  type Checked,
+} from './input.js';

@@ -17,6 +17,24 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
+/**
+ * Roles that act for the shared service centre, held only in the host organisation: given in a
+ * partner they would reach past it (a platform administrator reads every organisation). The
+ * database refuses them too (migration 0011).
+ */
+export const HOST_ONLY_ROLES: readonly Role[] = [
+  'platform_administrator',
+  'service_manager',
+  'agent',
+  'team_lead',
+  'finance_officer',
+  'executive',
+];
+
+export function isHostOnlyRole(role: Role): boolean {
+  return HOST_ONLY_ROLES.includes(role);
+}
+
 export interface MembershipSummary {
   orgId: string;
   code: string;

@@ -12,15 +12,27 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => value);
 
 export type Engine = 'embedded' | 'server';
 
-/** An open database: a Kysely instance connected as the owner of the schema, and how to close it. */
+/**
+ * An open database: the application's connections, and how to close them. Every unit of work on
+ * them runs as tandem_app (unit-of-work.ts), whoever they connect as: on a server the role in
+ * DATABASE_URL (in production a login role that is only a member of tandem_app, see roles.ts); on
+ * the embedded engine the superuser postgres, which is also the owner of the schema.
+ */
 export interface Database {
   readonly engine: Engine;
   readonly kysely: Kysely<Schema>;
   /**
    * Where single-statement reads go (`readInScope`): on a server, a few connections that many
-   * requests share at once (see pipelined.ts); on the embedded engine, the same as `kysely`.
+   * requests share at once (see pipelined.ts), unless there are none (`pipelines: 0`); otherwise,
+   * and on the embedded engine, the same as `kysely`.
    */
   readonly reads: Kysely<Schema>;
+  /**
+   * Runs `work` on one connection as the owner of the schema, for migrations: on a server the
+   * migration connection (`migrationUrl`), opened for the work and closed after, or the
+   * application's own when there is none apart; on the embedded engine its one session.
+   */
+  asOwner<T>(work: (owner: Kysely<Schema>) => Promise<T>): Promise<T>;
   /** True when the embedded data folder was created by this open (no database existed before). */
   readonly created: boolean;
   /** A tarball of the embedded database, to restore quickly elsewhere (tests); absent on a server. */
@@ -43,9 +55,14 @@ export interface ListenHandlers {
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;
+  /** The owner of the schema on that server, for migrations; `databaseUrl` when not given. */
+  migrationUrl?: string | undefined;
   dataDir?: string;
   poolSize?: number;
-  /** Server connections shared by single-statement reads (see pipelined.ts); 1 unless given. */
+  /**
+   * Server connections shared by single-statement reads (see pipelined.ts); 1 unless given. With 0
+   * there are none: those reads take a connection from the pool like any unit of work.
+   */
   pipelines?: number;
   /** Restore an embedded database from a dump instead of opening a folder (tests). */
   loadDataDir?: Blob | File;
@@ -65,7 +82,12 @@ export interface Opening {
 export async function startOpening(options: OpenOptions): Promise<Opening> {
   if (options.databaseUrl) {
     // A server's connections are made when first needed.
-    const db = openServer(options.databaseUrl, options.poolSize ?? 10, options.pipelines ?? 1);
+    const db = openServer({
+      connectionString: options.databaseUrl,
+      migrationUrl: options.migrationUrl || options.databaseUrl,
+      max: options.poolSize ?? 10,
+      pipelines: options.pipelines ?? 1,
+    });
     return { db, opened: Promise.resolve() };
   }
   return openEmbedded(options);
@@ -127,27 +149,55 @@ function preparingPool(pool: { connect(): Promise<pg.PoolClient>; end(): Promise
   };
 }
 
-function openServer(connectionString: string, max: number, pipelines: number): Database {
+function openServer(options: {
+  connectionString: string;
+  migrationUrl: string;
+  max: number;
+  pipelines: number;
+}): Database {
+  const { connectionString, migrationUrl, max, pipelines } = options;
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
-  const reads = new Kysely<Schema>({
-    dialect: new PostgresDialect({
-      pool: preparingPool(pipelinedPool(connectionString, pipelines)),
-    }),
-  });
+  const reads =
+    pipelines > 0
+      ? new Kysely<Schema>({
+          dialect: new PostgresDialect({
+            pool: preparingPool(pipelinedPool(connectionString, pipelines)),
+          }),
+        })
+      : kysely;
   return {
     engine: 'server',
     kysely,
     reads,
     created: false,
+    asOwner: (work) =>
+      migrationUrl === connectionString
+        ? kysely.connection().execute(work)
+        : onConnectionOf(migrationUrl, work),
     listen: (channel, handlers) => listenOnServer(connectionString, channel, handlers),
     async close() {
-      await Promise.all([kysely.destroy(), reads.destroy()]);
+      await Promise.all([kysely.destroy(), ...(reads === kysely ? [] : [reads.destroy()])]);
     },
   };
+}
+
+/** Runs `work` on a connection of its own to `connectionString`, closed afterwards. */
+async function onConnectionOf<T>(
+  connectionString: string,
+  work: (connection: Kysely<Schema>) => Promise<T>,
+): Promise<T> {
+  const pool = new pg.Pool({ connectionString, max: 1, application_name: 'tandem migrate' });
+  pool.on('error', () => {});
+  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    return await kysely.connection().execute(work);
+  } finally {
+    await kysely.destroy();
+  }
 }
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -249,6 +299,7 @@ async function openEmbedded(options: OpenOptions): Promise<Opening> {
     kysely,
     reads: kysely,
     created,
+    asOwner: (work) => kysely.connection().execute(work),
     dump: () => engine.dump(),
     listen(_channel, handlers) {
       handlers.state(true);

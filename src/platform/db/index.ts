@@ -18,4 +18,6 @@ export {
 } from './unit-of-work.js';
 export { migrate, readMigrations, MigrationError, MIGRATIONS_DIR } from './migrate.js';
 export { DataDirLockedError } from './lock.js';
+export { applicationRoleProblems, refuseUnsafeApplicationRole, UnsafeDatabaseRoleError } from './roles.js';
 export type { Schema } from './schema.js';
+export { refusedBy, refusalOf } from './refusals.js';

@@ -47,8 +47,9 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
 const MIGRATION_LOCK = 7_310_226;
 
 /**
- * Applies the migrations not yet recorded, each in its own transaction, in order. A failing file
- * is rolled back whole, so the database stays at the previous version. Returns the files applied.
+ * Applies the migrations not yet recorded, each in its own transaction, in order, as the owner of
+ * the schema (`Database.asOwner`). A failing file is rolled back whole, so the database stays at the
+ * previous version. Returns the files applied.
  */
 export async function migrate(
   db: Database,
@@ -56,7 +57,7 @@ export async function migrate(
 ): Promise<string[]> {
   const migrations = readMigrations(options.dir);
   const applied: string[] = [];
-  await db.kysely.connection().execute(async (connection) => {
+  await db.asOwner(async (connection) => {
     await sql.raw(`select pg_advisory_lock(${MIGRATION_LOCK})`).execute(connection);
     try {
       await sql

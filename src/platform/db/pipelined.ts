@@ -22,7 +22,7 @@ export interface PipelinedPool {
 
 type Shared = pg.Client & { release(): void };
 
-/** The longest a shared read may take. */
+/** The longest a shared read may take, unless told otherwise. */
 const READ_TIMEOUT_MS = 30_000;
 
 /** Holds the socket's writes until the event loop has run everything that is ready now. */
@@ -49,7 +49,11 @@ interface Corkable {
   uncork(): void;
 }
 
-export function pipelinedPool(connectionString: string, size: number): PipelinedPool {
+export function pipelinedPool(
+  connectionString: string,
+  size: number,
+  readTimeoutMs = READ_TIMEOUT_MS,
+): PipelinedPool {
   const slots: Array<Promise<Shared> | undefined> = new Array<Promise<Shared> | undefined>(size);
   let next = 0;
   let ended = false;
@@ -62,8 +66,8 @@ export function pipelinedPool(connectionString: string, size: number): Pipelined
       connectionTimeoutMillis: 10_000,
       // A read that has not answered in this time fails, and with it the connection, so that those
       // queued behind it fail rather than wait for ever, and the next request opens a new one.
-      query_timeout: READ_TIMEOUT_MS,
-      statement_timeout: READ_TIMEOUT_MS,
+      query_timeout: readTimeoutMs,
+      statement_timeout: readTimeoutMs,
     }) as Shared;
     const opening = (async () => {
       const forget = () => {

@@ -36,12 +36,14 @@ export interface MembershipsTable {
 }
 
 export interface SessionsTable {
+  id: Generated<string>;
   token_hash: string;
   user_id: string;
   org_id: string;
   created_at: Timestamp;
   last_seen_at: Timestamp;
   expires_at: Date | string;
+  user_agent: string | null;
 }
 
 export interface ApiTokensTable {
@@ -67,13 +69,17 @@ export interface AuditEventsTable {
   id: Generated<string>;
   at: Timestamp;
   actor_user_id: string | null;
-  org_id: string | null;
+  org_id: string;
   action: string;
   entity_type: string;
   entity_id: string | null;
   before: Json;
   after: Json;
   request_id: string | null;
+  /** The entry's place in its organisation's hash chain, and the hashes: set by the database. */
+  seq: ColumnType<string, never, never>;
+  prev_hash: ColumnType<Buffer, never, never>;
+  hash: ColumnType<Buffer, never, never>;
 }
 
 export interface SchemaMigrationsTable {

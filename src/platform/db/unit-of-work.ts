@@ -3,6 +3,7 @@ import type { Schema } from './schema.js';
 import type { Database } from './database.js';
 import { isUuid } from '../ids.js';
 import { pendingScope, type PendingScope, type Preamble } from './pipeline.js';
+import { refusalOf } from './refusals.js';
 
 /** The database handle a repository method receives: one connection, inside one scoped transaction. */
 export type Tx = Kysely<Schema>;
@@ -55,7 +56,7 @@ export async function inScope<T>(db: Database, scope: Scope, work: (tx: Tx) => P
         result = await work(connection);
       } catch (error) {
         if (pending.sent) await sql.raw('rollback').execute(connection);
-        throw error;
+        throw refusalOf(error) ?? error;
       }
       if (pending.sent) await sql.raw('commit').execute(connection);
       return result;
@@ -70,13 +71,20 @@ export async function inScope<T>(db: Database, scope: Scope, work: (tx: Tx) => P
  */
 export async function readInScope<T>(db: Database, scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> {
   const pending: PendingScope = { preamble: [enterScope(scope)], sent: false, single: true };
-  return db.reads.connection().execute((connection) => pendingScope.run(pending, () => work(connection)));
+  try {
+    return await db.reads
+      .connection()
+      .execute((connection) => pendingScope.run(pending, () => work(connection)));
+  } catch (error) {
+    throw refusalOf(error) ?? error;
+  }
 }
 
 /**
- * The database outside any unit of work, as its owner. Only for the one statement that finds who is
- * asking (`authenticate()`, which switches to the application role before it reads anything), so
- * that signing a request in costs one round trip rather than three.
+ * The database outside any unit of work, as the role the application connects as (see database.ts).
+ * Only for the one statement that finds who is asking (`authenticate()`, which switches to the
+ * application role before it reads anything), so that signing a request in costs one round trip
+ * rather than three.
  */
 export function authenticationStatement(db: Database): Tx {
   return db.kysely;

@@ -2,27 +2,31 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, statusOf, type ErrorCode } from '../errors.js';
 import { translate } from './messages.js';
+import { safeNext } from './forms.js';
+import { isApiRequest, isHealthCheck } from './request-path.js';
 
 interface ApiErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }
 
-export function isApiRequest(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/');
-}
-
-/** Where a person goes to sign in and then come back to what they asked for. */
+/**
+ * Where a person goes to sign in and then come back to what they asked for: the page itself for a
+ * GET, the page the form was on (by its Referer) otherwise; anything `safeNext` would refuse is
+ * dropped here already.
+ */
 export function signInRedirect(request: FastifyRequest): string {
-  const next = request.method === 'GET' ? request.url : (request.headers.referer ?? '/');
-  let path = '/';
-  try {
-    const parsed = new URL(next, 'http://tandem.invalid');
-    if (parsed.origin === 'http://tandem.invalid' || next.startsWith('http'))
-      path = parsed.pathname + parsed.search;
-  } catch {
-    path = '/';
+  let next = '/';
+  if (request.method === 'GET') {
+    next = safeNext(request.url);
+  } else if (request.headers.referer) {
+    try {
+      const referer = new URL(request.headers.referer);
+      next = safeNext(referer.pathname + referer.search);
+    } catch {
+      next = '/';
+    }
   }
-  return path === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(path)}`;
+  return next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
 }
 
 /** Turns whatever was thrown into a domain error with a stable code. */
@@ -87,7 +91,7 @@ const PAGE_FOR: Partial<Record<ErrorCode, { title: string; body?: string }>> = {
 
 function sendError(request: FastifyRequest, reply: FastifyReply, failure: DomainError): FastifyReply {
   const status = statusOf(failure.code);
-  if (isApiRequest(request) || request.url === '/healthz' || request.url === '/readyz') {
+  if (isApiRequest(request) || isHealthCheck(request)) {
     const body: ApiErrorBody = { error: { code: failure.code, message: failure.message } };
     if (failure.details) body.error.details = failure.details;
     return reply.status(status).type('application/json; charset=utf-8').send(body);
@@ -99,6 +103,27 @@ function sendError(request: FastifyRequest, reply: FastifyReply, failure: Domain
     body: page.body ? translate(page.body) : failure.code === 'ERR_INTERNAL' ? undefined : failure.message,
     requestId: status >= 500 ? request.id : undefined,
   });
+}
+
+/**
+ * What the router refuses before any route runs (Fastify's `frameworkErrors`): a path that is not
+ * valid UTF-8 or percent-encoding, or a path parameter longer than any code or id. Answered in the
+ * documented shape, as JSON under /api and as plain text elsewhere: no route ran, so none of the
+ * page machinery (session, nonce, words of the signed-in person) is there to draw a GOV.UK page.
+ */
+export function answerRouterRefusal(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const failure =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new DomainError('ERR_NOT_FOUND', 'Not found')
+      : new DomainError('ERR_BAD_REQUEST', 'The address is not valid');
+  request.log.info({ code: failure.code, router: error.code }, failure.message);
+  reply.header('x-request-id', request.id);
+  if (request.raw.url?.startsWith('/api/')) {
+    const body: ApiErrorBody = { error: { code: failure.code, message: failure.message } };
+    void reply.status(statusOf(failure.code)).type('application/json; charset=utf-8').send(body);
+    return;
+  }
+  void reply.status(statusOf(failure.code)).type('text/plain; charset=utf-8').send(failure.message);
 }
 
 /** Maps errors to one response shape: JSON with a stable code under /api, a GOV.UK page elsewhere. */

@@ -58,14 +58,23 @@ export function callerOf(request: FastifyRequest): Caller {
   return { principal: signedIn(request), requestId: request.id };
 }
 
-/** A local path to return to after sign-in; anything else (another site, a scheme) becomes "/". */
+const DUMMY_ORIGIN = 'http://tandem.invalid';
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * A path on this site to return to after sign-in, or "/" for anything else. Only a path that a URL
+ * parser reads back as exactly itself, on this origin, in printable ASCII, is kept: browsers forgive
+ * what a prefix test would not (`/\t/evil.example` is read as `//evil.example`, another site), and a
+ * control or non-Latin-1 character cannot be put in a Location header at all.
+ */
 export function safeNext(value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    !value.startsWith('/') ||
-    value.startsWith('//') ||
-    value.startsWith('/\\')
-  )
+  if (typeof value !== 'string' || !value.startsWith('/') || !PRINTABLE_ASCII.test(value)) return '/';
+  let parsed: URL;
+  try {
+    parsed = new URL(value, DUMMY_ORIGIN);
+  } catch {
     return '/';
+  }
+  if (parsed.origin !== DUMMY_ORIGIN || parsed.pathname + parsed.search !== value) return '/';
   return value;
 }

@@ -7,6 +7,34 @@ export {
   safeNext,
   type FormErrors,
 } from './forms.js';
-export { translate, registerMessages, en as messages } from './messages.js';
-export { SESSION_COOKIE, CSRF_COOKIE, cookieOptions } from './cookies.js';
-export { isApiRequest } from './error-handling.js';
+export { translate, translatePlural, registerMessages, en as messages } from './messages.js';
+export {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatTime,
+  formatWorkingDays,
+  formatWorkingMinutes,
+} from './format.js';
+export {
+  readDateInput,
+  dateInputFrom,
+  dateInputErrors,
+  type DateInputField,
+  type DateInputOptions,
+} from './date-input.js';
+export {
+  startingPointsFor,
+  registerNavigation,
+  type StartingPoint,
+  type ModuleNavigation,
+} from './navigation.js';
+export {
+  SESSION_COOKIE,
+  CSRF_COOKIE,
+  HOST_PREFIX,
+  cookieOptions,
+  webCookies,
+  type WebCookies,
+} from './cookies.js';
+export { routedPath, isApiRequest, isAssetRequest, isHealthCheck } from './request-path.js';

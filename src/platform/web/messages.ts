@@ -3,6 +3,8 @@
  * second language (Welsh) is a second catalogue of the same shape, not a search through templates.
  */
 export const en = {
+  /** The BCP 47 tag that picks plural rules, number grouping and month names for this catalogue. */
+  locale: 'en-GB',
   service: { name: 'Tandem', tagline: 'Shared services for public bodies' },
   nav: {
     home: 'Home',
@@ -12,7 +14,12 @@ export const en = {
     signOut: 'Sign out',
     signIn: 'Sign in',
   },
-  org: { current: 'Organisation', switch: 'Switch organisation', switchTo: 'Switch to' },
+  org: {
+    actingFor: 'You are acting for',
+    switch: 'Switch organisation',
+    switchTo: 'Switch to another organisation',
+    switched: 'You are now acting for {organisation}',
+  },
   common: {
     save: 'Save',
     saveChanges: 'Save changes',
@@ -24,6 +31,50 @@ export const en = {
     no: 'No',
     none: 'None',
     back: 'Back',
+    success: 'Success',
+    warning: 'Warning',
+  },
+  /**
+   * Words for numbers, amounts and times. An entry with plural forms is keyed by the categories of
+   * `Intl.PluralRules` for the catalogue's locale (English: one, other; Welsh also zero, two, few,
+   * many), and `other` is the fallback.
+   */
+  format: {
+    hours: { one: '{count} hour', other: '{count} hours' },
+    minutes: { one: '{count} minute', other: '{count} minutes' },
+    hoursAndMinutes: '{hours} {minutes}',
+    workingDays: { one: '{count} working day', other: '{count} working days' },
+    money: '£{amount}',
+    moneyNegative: '-£{amount}',
+    dateAtTime: '{date} at {time}',
+    /** A time on the 12-hour clock, "4:00pm"; `{period}` is `am` or `pm`. */
+    time: '{hour}:{minute}{period}',
+    am: 'am',
+    pm: 'pm',
+    midday: 'midday',
+    midnight: 'midnight',
+  },
+  /** The GOV.UK date input (and its hour and minute), and what is said when it is filled in wrongly. */
+  dateInput: {
+    day: 'Day',
+    month: 'Month',
+    year: 'Year',
+    hour: 'Hour',
+    minute: 'Minute',
+    dateHint: 'For example, 27 3 2026',
+    dateTimeHint: 'For example, 27 3 2026, then 16 and 30 for 4:30pm. UK time, on the 24-hour clock',
+    parts: { day: 'a day', month: 'a month', year: 'a year', hour: 'an hour', minute: 'a minute' },
+    /** `{name}` is what the date is, as it reads mid-sentence ("the date the price starts"); `{Name}` starts a sentence. */
+    errors: {
+      missing: 'Enter {name}',
+      incomplete: '{Name} must include {parts}',
+      notReal: '{Name} must be a real date',
+      yearDigits: '{Name} must include a year with 4 numbers, for example 2026',
+      yearRange: '{Name} must be in a year from {first} to {last}',
+      timeNotReal: '{Name} must be a real time, from 0 to 23 hours and 0 to 59 minutes',
+      timeSkipped:
+        '{Name} is not a time that happens in the UK: the clocks go forward from 1am to 2am that night',
+    },
   },
   signIn: {
     title: 'Sign in to Tandem',
@@ -40,8 +91,55 @@ export const en = {
   },
   home: {
     title: 'Your work in {organisation}',
+    nextHeading: 'What you can do here',
     rolesHeading: 'Your roles here',
-    whatYouCanDo: 'What you can do',
+    /** Where each person starts, by role: a page that exists, and what they do there. */
+    next: {
+      users: {
+        title: 'Users',
+        description: 'Add people, give them roles in organisations, and disable accounts.',
+      },
+      organisationsAdmin: {
+        title: 'Organisations',
+        description:
+          'Add and change the organisations in the partnership, and record which service lines each partner takes.',
+      },
+      ownOrganisation: {
+        title: 'Your organisation',
+        description: 'Who has a role in {organisation}, and what it is.',
+      },
+      catalogueManager: {
+        title: 'Your service lines',
+        description:
+          'Change the offerings of the service lines you manage. Each partner sees its own version of them.',
+      },
+      prices: {
+        title: 'Prices',
+        description:
+          'The prices partners pay for your offerings, and new prices imported from a spreadsheet.',
+      },
+      calendars: {
+        title: 'Working-time calendars',
+        description: 'The working hours, bank holidays and closures that service levels are counted in.',
+      },
+      slaPolicies: {
+        title: 'SLA policies',
+        description: 'How quickly requests for each service must be answered and resolved, by priority.',
+      },
+      cataloguePartner: {
+        title: 'Service catalogue',
+        description:
+          'The services {organisation} takes from the shared service centre, with their prices and service levels.',
+      },
+      catalogueHost: {
+        title: 'Service catalogue',
+        description: 'The services the shared service centre offers, and the service levels it promises.',
+      },
+      tokens: {
+        title: 'API tokens',
+        description: 'Let scripts and other systems use the Tandem API as you, within {organisation}.',
+      },
+    },
   },
   roles: {
     requester: 'Requester',
@@ -53,15 +151,19 @@ export const en = {
     executive: 'Executive',
     platform_administrator: 'Platform administrator',
   },
+  /** What each role can do in Tandem today: nothing here may promise a page that does not exist yet. */
   roleAbilities: {
-    requester: 'Raise requests for services and follow their progress',
-    partner_manager: "See all of your organisation's requests, approvals and monthly statements",
-    agent: 'Work the queue of requests from partners',
-    team_lead: "Oversee your team's queue and performance",
-    service_manager: 'Maintain the catalogue of your service line',
-    finance_officer: 'Run recharges and issue statements',
-    executive: 'Follow the business case and savings',
-    platform_administrator: 'Manage organisations, users and their roles',
+    requester: 'See the services your organisation takes, with their prices and service levels',
+    partner_manager: 'See the services your organisation takes and who has a role in it',
+    agent: 'See the services the shared service centre offers and the service levels it promises',
+    team_lead: 'See the services the shared service centre offers and the service levels it promises',
+    service_manager:
+      'Maintain the offerings, prices, calendars and SLA policies of the service lines you manage',
+    finance_officer:
+      'See the services the shared service centre offers, with their prices and service levels',
+    executive: 'See the services the shared service centre offers, with their prices and service levels',
+    platform_administrator:
+      'Manage organisations, users and their roles, and record which service lines each partner takes',
   },
   organisations: {
     title: 'Organisations',
@@ -191,7 +293,20 @@ export const en = {
   },
 } as const;
 
-export type Messages = typeof en;
+/** The forms of a word by plural category; `other` is required, the rest as the language needs them. */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { readonly other: string };
+
+/** A catalogue of the same shape as another, in words of its own: English's shape, any language's words. */
+type Words<T> = {
+  readonly [K in keyof T]: T[K] extends string
+    ? string
+    : T[K] extends { other: string }
+      ? PluralForms
+      : Words<T[K]>;
+};
+
+/** The shape every language's catalogue has: English's, with its own words (a Welsh one is a `Messages`). */
+export type Messages = Words<typeof en>;
 
 /** Sections that modules add under their own name (`catalogue.…`), so the platform imports no module. */
 const sections = new Map<string, object>();
@@ -216,4 +331,34 @@ export function translate(
   }
   if (typeof node !== 'string') return key;
   return node.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A number as the catalogue's locale writes it, grouped: 1450 → "1,450". */
+export function formatCount(count: number, messages: Messages = en): string {
+  let format = numberFormats.get(messages.locale);
+  if (!format) numberFormats.set(messages.locale, (format = new Intl.NumberFormat(messages.locale)));
+  return format.format(count);
+}
+
+/**
+ * Looks up the plural form of `key` that suits `count` ("format.workingDays" with 1 → "1 working
+ * day", with 2 → "2 working days") and fills `{count}` and any other placeholders. The forms are
+ * sub-keys named by plural category (`one`, `other`; Welsh adds `zero`, `two`, `few`, `many`);
+ * `other` is used where the category has no form of its own.
+ */
+export function translatePlural(
+  key: string,
+  count: number,
+  params: Record<string, string | number> = {},
+  messages: Messages = en,
+): string {
+  let rules = pluralRules.get(messages.locale);
+  if (!rules) pluralRules.set(messages.locale, (rules = new Intl.PluralRules(messages.locale)));
+  const values = { ...params, count: formatCount(count, messages) };
+  const form = `${key}.${rules.select(count)}`;
+  const text = translate(form, values, messages);
+  return text === form ? translate(`${key}.other`, values, messages) : text;
 }

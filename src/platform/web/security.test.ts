@@ -60,7 +60,7 @@ describe('security of every response', () => {
       url: '/sign-in',
       headers: { 'x-forwarded-proto': 'https' },
     });
-    expect(page.cookies.find((c) => c.name === 'tandem_csrf')?.secure).toBe(true);
+    expect(page.cookies.find((c) => c.name === '__Host-tandem_csrf')?.secure).toBe(true);
     expect(page.headers['strict-transport-security']).toContain('max-age=');
     browser.cookies = Object.fromEntries(page.cookies.map((c) => [c.name, c.value]));
     browser.csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
@@ -76,7 +76,7 @@ describe('security of every response', () => {
       }).toString(),
     });
     expect(signIn.statusCode).toBe(303);
-    const session = signIn.cookies.find((c) => c.name === 'tandem_session')!;
+    const session = signIn.cookies.find((c) => c.name === '__Host-tandem_session')!;
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
   });
 

@@ -4,48 +4,60 @@ import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { en, translate } from './messages.js';
+import { en, translate, translatePlural } from './messages.js';
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatWorkingDays,
+  formatWorkingMinutes,
+} from './format.js';
 import { navigationFor } from './navigation.js';
 import { groupPounds } from '../../kernel/money.js';
 import { fromRoot } from '../paths.js';
 
 const require = createRequire(import.meta.url);
 const GOVUK_DIST = path.resolve(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist');
+// MOJ Frontend (filter, timeline, badge…): its macros as "moj/components/…", its CSS and images as assets.
+const MOJ_FRONTEND = path.dirname(require.resolve('@ministryofjustice/frontend/package.json'));
 const SRC = fromRoot('src');
 const PUBLIC = fromRoot('src', 'platform', 'web', 'public');
 
-const LONDON_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  hour12: true,
-});
-const LONDON_DATE = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-
 export function configureNunjucks(): nunjucks.Environment {
-  // Shared layouts in src/views, module pages as "<module>/views/<page>.njk", GOV.UK macros as "govuk/…".
-  const env = nunjucks.configure([path.join(SRC, 'views'), path.join(SRC, 'modules'), GOVUK_DIST], {
-    autoescape: true,
-    throwOnUndefined: false,
-    noCache: process.env.NODE_ENV === 'development',
-  });
+  // Shared layouts in src/views, module pages as "<module>/views/<page>.njk", GOV.UK macros as
+  // "govuk/…", MOJ macros as "moj/…".
+  const env = nunjucks.configure(
+    [path.join(SRC, 'views'), path.join(SRC, 'modules'), GOVUK_DIST, MOJ_FRONTEND],
+    {
+      autoescape: true,
+      throwOnUndefined: false,
+      noCache: process.env.NODE_ENV === 'development',
+    },
+  );
   env.addGlobal('t', (key: string, params?: Record<string, string | number>) => translate(key, params));
   env.addGlobal('messages', en);
-  env.addFilter('dateTime', (value: Date | string | null | undefined) =>
-    value ? LONDON_DATE_TIME.format(new Date(value)).replace(' at ', ', ') : '',
+  // The plural form of a message that suits a count: tp("format.workingDays", 2) → "2 working days".
+  env.addGlobal('tp', (key: string, count: number, params?: Record<string, string | number>) =>
+    translatePlural(key, Number(count), params),
   );
+  // One formatter each for what people read (format.ts); empty values show as nothing.
+  const filter =
+    <T>(format: (value: T) => string) =>
+    (value: T | null | undefined) =>
+      value === null || value === undefined || value === '' ? '' : format(value);
+  env.addFilter('date', filter(formatDate));
+  env.addFilter('dateTime', filter(formatDateTime));
+  env.addFilter('money', filter(formatMoney));
+  env.addFilter(
+    'workingMinutes',
+    filter((minutes: number | string) => formatWorkingMinutes(Number(minutes))),
+  );
+  env.addFilter(
+    'workingDays',
+    filter((days: number | string) => formatWorkingDays(Number(days))),
+  );
+  // Pounds already written as a decimal ("1450.00" → "1,450.00", no £): for pages not yet on `money`.
   env.addFilter('pounds', (value: string | null | undefined) => (value ? groupPounds(String(value)) : ''));
-  env.addFilter('date', (value: Date | string | null | undefined) =>
-    value ? LONDON_DATE.format(new Date(value)) : '',
-  );
   return env;
 }
 
@@ -77,8 +89,9 @@ export const views = fp(async (app) => {
     },
   );
 
+  // MOJ Frontend's CSS asks for its images under /assets/images, beside GOV.UK Frontend's.
   await app.register(fastifyStatic, {
-    root: path.join(GOVUK_DIST, 'govuk', 'assets'),
+    root: [path.join(GOVUK_DIST, 'govuk', 'assets'), path.join(MOJ_FRONTEND, 'moj', 'assets')],
     prefix: '/assets/',
     maxAge: '1d',
   });
@@ -86,6 +99,13 @@ export const views = fp(async (app) => {
     root: path.join(GOVUK_DIST, 'govuk'),
     prefix: '/assets/govuk/',
     allowedPath: (pathName) => /^\/govuk-frontend\.min\.(css|js)$/.test(pathName),
+    decorateReply: false,
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(MOJ_FRONTEND, 'moj'),
+    prefix: '/assets/moj/',
+    allowedPath: (pathName) => pathName === '/moj-frontend.min.css',
     decorateReply: false,
     maxAge: '1d',
   });

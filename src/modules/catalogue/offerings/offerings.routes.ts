@@ -1,0 +1,140 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldErrors } from '../../../platform/errors.js';
+import { inputOf } from '../../../platform/api/index.js';
+import { callerOf, formBody, formErrors, translate } from '../../../platform/web/index.js';
+import { CodeParams } from '../catalogue.schemas.js';
+import { notice, pageSchema, submit, type Values } from '../catalogue.pages.js';
+import { targetRows } from '../sla-policies/targets.js';
+import { tariffRow } from '../tariffs/tariffs.routes.js';
+import type { OfferingsService, Resolved } from './offerings.service.js';
+import { formFieldsText, OfferingBody, parseFormFieldsText, STATUSES, UNITS } from './offerings.schemas.js';
+
+const FIELDS = [
+  'serviceLine',
+  'code',
+  'name',
+  'description',
+  'lgslId',
+  'unit',
+  'formFields',
+  'slaPolicy',
+  'approvalRequired',
+  'status',
+];
+const reader = inputOf(OfferingBody);
+
+/** The offering form: its questions typed one a line. */
+const offeringFromForm = (body: Values) =>
+  reader.fromForm({ ...body, formFields: parseFormFieldsText(body.formFields) });
+
+/** An offering as its page shows it: its SLA targets as sentences. */
+const withTargets = (offering: Resolved) => ({
+  ...offering,
+  slaPolicy: offering.slaPolicy && {
+    ...offering.slaPolicy,
+    targetRows: targetRows(offering.slaPolicy.targets),
+  },
+});
+
+export async function offeringsRoutes(app: FastifyInstance, options: { offerings: OfferingsService }) {
+  const { offerings } = options;
+
+  app.get('/catalogue', async (request, reply) => {
+    const caller = callerOf(request);
+    const home = await offerings.home(caller);
+    const groups = new Map<string, { code: string; name: string; offerings: Resolved[] }>();
+    for (const offering of home.offerings) {
+      const group = groups.get(offering.serviceLine.code) ?? { ...offering.serviceLine, offerings: [] };
+      group.offerings.push(offering);
+      groups.set(offering.serviceLine.code, group);
+    }
+    return reply.page('catalogue/offerings/views/catalogue.njk', {
+      title: translate('catalogue.title'),
+      manager: home.manager,
+      lines: home.lines,
+      groups: [...groups.values()],
+      // The host's staff (and platform administrators, who act in it) may open each line's page.
+      linesOpen: caller.principal.org.role === 'host',
+      notice: notice(request, { lineAdded: 'catalogue.serviceLineAdded' }),
+    });
+  });
+
+  app.get('/catalogue/offerings/:code', pageSchema(CodeParams), async (request, reply) => {
+    const page = await offerings.page(callerOf(request), (request.params as { code: string }).code);
+    if ('manage' in page)
+      return reply.page('catalogue/offerings/views/offering-manage.njk', {
+        title: page.manage.offering.name,
+        view: { ...page.manage, tariffs: page.manage.tariffs.map(tariffRow) },
+        notice: notice(request, { added: 'catalogue.offeringAdded', saved: 'catalogue.offeringSaved' }),
+      });
+    return reply.page('catalogue/offerings/views/offering.njk', {
+      title: page.resolved.name,
+      offering: withTargets(page.resolved),
+    });
+  });
+
+  const offeringForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: { code?: string; values?: Values; errors?: FieldErrors },
+  ) => {
+    const { lines, policies, offering, slaPolicy } = await offerings.form(callerOf(request), data.code);
+    const { errorList, fields } = formErrors(data.errors ?? {}, FIELDS, {
+      approvalRequired: 'approvalRequired',
+      status: 'status',
+    });
+    const values =
+      data.values ??
+      (offering
+        ? {
+            ...offering,
+            serviceLine: offering.serviceLineCode,
+            formFields: formFieldsText(offering.formFields),
+            slaPolicy: slaPolicy?.code,
+            approvalRequired: offering.approvalRequired ? 'yes' : 'no',
+            lgslId: offering.lgslId ?? '',
+          }
+        : { approvalRequired: 'no', status: 'active', unit: 'request' });
+    return reply.status(data.errors ? 400 : 200).page('catalogue/offerings/views/offering-form.njk', {
+      title: translate(data.code ? 'catalogue.editOffering' : 'catalogue.addOffering'),
+      action: data.code ? `/catalogue/offerings/${data.code}` : '/catalogue/offerings',
+      code: data.code,
+      values,
+      lines,
+      policies,
+      units: UNITS,
+      statuses: STATUSES,
+      errorList,
+      fields,
+    });
+  };
+
+  app.get('/catalogue/offerings/new', (request, reply) => offeringForm(request, reply, {}));
+
+  app.post('/catalogue/offerings', async (request, reply) => {
+    const body = formBody(request);
+    return submit(
+      reply,
+      offeringFromForm(body),
+      async (input) =>
+        `/catalogue/offerings/${(await offerings.add(callerOf(request), input)).offering.code}?added=1`,
+      (errors) => offeringForm(request, reply, { values: body, errors }),
+    );
+  });
+
+  app.get('/catalogue/offerings/:code/edit', pageSchema(CodeParams), (request, reply) =>
+    offeringForm(request, reply, { code: (request.params as { code: string }).code }),
+  );
+
+  app.post('/catalogue/offerings/:code', pageSchema(CodeParams), async (request, reply) => {
+    const { code } = request.params as { code: string };
+    const body = formBody(request);
+    return submit(
+      reply,
+      offeringFromForm({ ...body, code }),
+      async (input) =>
+        `/catalogue/offerings/${(await offerings.change(callerOf(request), code, input)).offering.code}?saved=1`,
+      (errors) => offeringForm(request, reply, { code, values: body, errors }),
+    );
+  });
+}

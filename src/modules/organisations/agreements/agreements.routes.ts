@@ -1,0 +1,214 @@
+import './agreements.messages.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldErrors } from '../../../platform/errors.js';
+import { inputOf, inputValidator } from '../../../platform/api/index.js';
+import {
+  callerOf,
+  dateInputErrors,
+  dateInputFrom,
+  fieldErrorsOf,
+  formBody,
+  formErrors,
+  readDateInput,
+  translate,
+  type DateInputField,
+} from '../../../platform/web/index.js';
+import { londonDate } from '../../../kernel/dates.js';
+import type { AgreementsService } from './agreements.service.js';
+import {
+  AgreementBody,
+  AgreementEndBody,
+  AgreementParams,
+  OrganisationParams,
+} from './agreements.schemas.js';
+
+type Values = Record<string, unknown>;
+const added = inputOf(AgreementBody);
+const ended = inputOf(AgreementEndBody);
+
+type DateName = 'validFrom' | 'validTo';
+const WHAT: Record<DateName, string> = {
+  validFrom: 'agreements.validFromWhat',
+  validTo: 'agreements.validToWhat',
+};
+/** Where the error summary's link for each date goes: its first box, unless told otherwise. */
+const DATE_IDS = { validFrom: 'validFrom-day', validTo: 'validTo-day' };
+
+/**
+ * The agreement's dates as typed into GOV.UK date inputs, put where the schema reads them, with
+ * the date inputs' own problems ("The date the agreement starts must be a real date") first.
+ */
+function readDates(body: Values, wanted: Array<{ name: DateName; optional: boolean }>) {
+  const dates = wanted.map(({ name, optional }) => readDateInput(body, name, { what: WHAT[name], optional }));
+  const values: Values = { ...body };
+  for (const date of dates) values[date.name] = date.value ?? '';
+  return { dates, values, ...dateInputErrors(dates) };
+}
+
+/**
+ * The date inputs to show, as typed after a submission or from the values stored, with the form's
+ * problems: the summary's links go to the first wrong box of each.
+ */
+function datesAndErrors(
+  body: Values | undefined,
+  wanted: Array<{ name: DateName; optional: boolean; stored?: string | null }>,
+  errors: FieldErrors,
+  order: string[],
+) {
+  const read = body
+    ? readDates(body, wanted)
+    : { dates: wanted.map(({ name, stored }) => dateInputFrom(name, stored)), ids: {} };
+  const { errorList, fields } = formErrors(errors, order, { ...DATE_IDS, ...read.ids });
+  const dates: Record<string, DateInputField> = Object.fromEntries(
+    read.dates.map((date) => [
+      date.name,
+      {
+        ...date,
+        error: fields[date.name]?.text,
+        // A rule across fields (an end before the start) marks the whole date.
+        invalid: fields[date.name] && !date.invalid.length ? ['day', 'month', 'year'] : date.invalid,
+      },
+    ]),
+  );
+  return { errorList, fields, dates };
+}
+
+/** Which service lines a partner takes, on pages: for platform administrators. */
+export async function agreementsRoutes(app: FastifyInstance, options: { agreements: AgreementsService }) {
+  const { agreements } = options;
+  app.setValidatorCompiler(inputValidator);
+
+  /** Runs a change and goes on; on a problem with the input, shows the same form again with its summary. */
+  const submit = async (
+    reply: FastifyReply,
+    change: () => Promise<string>,
+    again: (errors: FieldErrors) => Promise<FastifyReply>,
+  ) => {
+    try {
+      return reply.redirect(await change(), 303);
+    } catch (error) {
+      const errors = fieldErrorsOf(error);
+      if (!errors) throw error;
+      return again(errors);
+    }
+  };
+
+  const listPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    data: { values?: Values; errors?: FieldErrors } = {},
+  ) => {
+    const view = await agreements.list(callerOf(request), id);
+    const { errorList, fields, dates } = datesAndErrors(
+      data.values,
+      [
+        { name: 'validFrom', optional: false, stored: londonDate() },
+        { name: 'validTo', optional: true },
+      ],
+      data.errors ?? {},
+      ['serviceLine', 'validFrom', 'validTo'],
+    );
+    const query = request.query as Record<string, string | undefined>;
+    return reply.status(data.errors ? 400 : 200).page('organisations/agreements/views/agreements.njk', {
+      title: translate('agreements.title'),
+      view,
+      values: data.values ?? {},
+      dates,
+      errorList,
+      fields,
+      notice: query.added
+        ? translate('agreements.added')
+        : query.ended
+          ? translate('agreements.ended')
+          : undefined,
+    });
+  };
+
+  const endPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    params: { id: string; agreementId: string },
+    data: { values?: Values; errors?: FieldErrors } = {},
+  ) => {
+    const { organisation, agreement } = await agreements.get(
+      callerOf(request),
+      params.id,
+      params.agreementId,
+    );
+    const { errorList, fields, dates } = datesAndErrors(
+      data.values,
+      [{ name: 'validTo', optional: false, stored: agreement.validTo }],
+      data.errors ?? {},
+      ['validTo'],
+    );
+    return reply.status(data.errors ? 400 : 200).page('organisations/agreements/views/agreement-end.njk', {
+      title: translate('agreements.endTitle', {
+        line: agreement.serviceLineName,
+        organisation: organisation.name,
+      }),
+      organisation,
+      agreement,
+      dates,
+      errorList,
+      fields,
+    });
+  };
+
+  app.get(
+    '/organisations/:id/service-lines',
+    { schema: { hide: true, params: OrganisationParams } },
+    (request, reply) => listPage(request, reply, (request.params as { id: string }).id),
+  );
+
+  app.post(
+    '/organisations/:id/service-lines',
+    { schema: { hide: true, params: OrganisationParams } },
+    (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = formBody(request);
+      const again = (errors: FieldErrors) => listPage(request, reply, id, { values: body, errors });
+      const read = readDates(body, [
+        { name: 'validFrom', optional: false },
+        { name: 'validTo', optional: true },
+      ]);
+      const input = added.fromForm(read.values);
+      if (input.errors || Object.keys(read.errors).length) return again({ ...input.errors, ...read.errors });
+      return submit(
+        reply,
+        async () => {
+          await agreements.add(callerOf(request), id, input.value);
+          return `/organisations/${id}/service-lines?added=1`;
+        },
+        again,
+      );
+    },
+  );
+
+  app.get(
+    '/organisations/:id/service-lines/:agreementId/end',
+    { schema: { hide: true, params: AgreementParams } },
+    (request, reply) => endPage(request, reply, request.params as { id: string; agreementId: string }),
+  );
+
+  app.post(
+    '/organisations/:id/service-lines/:agreementId/end',
+    { schema: { hide: true, params: AgreementParams } },
+    (request, reply) => {
+      const params = request.params as { id: string; agreementId: string };
+      const body = formBody(request);
+      const again = (errors: FieldErrors) => endPage(request, reply, params, { values: body, errors });
+      const read = readDates(body, [{ name: 'validTo', optional: false }]);
+      const input = ended.fromForm(read.values);
+      if (input.errors || Object.keys(read.errors).length) return again({ ...input.errors, ...read.errors });
+      return submit(
+        reply,
+        async () => {
+          await agreements.end(callerOf(request), params.id, params.agreementId, input.value.validTo);
+          return `/organisations/${params.id}/service-lines?ended=1`;
+        },
+        again,
+      );
+    },
+  );
+}

@@ -1,0 +1,10 @@
+// The module's error codes and words register themselves when loaded.
+import './planning.errors.js';
+import './planning.messages.js';
+import './planning.navigation.js';
+
+export { planningServices, type PlanningServices } from './planning.services.js';
+export { planningApi } from './planning.api.js';
+export { planningRoutes } from './planning.routes.js';
+export { appraiseCommand, APPRAISE_USAGE } from './appraisal/appraisal.cli.js';
+export { readCase, type CaseInput } from './appraisal/appraisal.input.js';

@@ -1,0 +1,17 @@
+export {
+  queueMail,
+  messageIdFor,
+  mailTx,
+  type OutgoingMail,
+  type OutboxTable,
+  type OutboxStatus,
+  type MailTables,
+} from './outbox.js';
+export {
+  createMailer,
+  DISPATCH_QUEUE,
+  type Mailer,
+  type MailerOptions,
+  type DispatchResult,
+} from './mailer.js';
+export { mailSettingsFrom, MailSettingError, DEFAULT_MAIL_FROM, type MailSettings } from './settings.js';
