@@ -76,6 +76,46 @@ describe('the catalogue, in Chromium', () => {
     await context.close();
   });
 
+  for (const javaScriptEnabled of [true, false]) {
+    it(`builds a request form's questions from the keyboard, ${javaScriptEnabled ? 'with' : 'without'} JavaScript`, async () => {
+      const { context, page } = await signedInContext(harness, 'service.manager@mercia.example', {
+        javaScriptEnabled,
+      });
+      const code = javaScriptEnabled ? 'PRP-PLAQUES' : 'PRP-PLAQUES-NOJS';
+      const focused = () => page.evaluate<string>('document.activeElement ? document.activeElement.id : ""');
+      await page.goto(`${harness.baseUrl}/catalogue/offerings/new`);
+      await page.locator('#serviceLine').selectOption('PROP');
+      await page.locator('#code').fill(code);
+      await page.locator('#name').fill('Door plaques');
+      await page.locator('#slaPolicy').selectOption('PROP-STANDARD');
+
+      await page.getByRole('button', { name: 'Add a question' }).click();
+      await expect.poll(focused).toBe('formFields-0-label');
+      await page.keyboard.type('Wording');
+      await page.locator('#formFields-0-type').selectOption('long_text');
+      await page.getByRole('button', { name: 'Add another question' }).click();
+      await expect.poll(focused).toBe('formFields-1-label');
+      await page.keyboard.type('Room');
+      await page.locator('#formFields-1-type').selectOption('text');
+      await page.locator('input[name="formFields-1-required"][value="yes"]').check();
+      await page.getByRole('button', { name: 'Move up question 2' }).click();
+      await expect.poll(focused).toBe('formFields-0-label');
+      expect(await page.locator('#formFields-0-label').inputValue()).toBe('Room');
+      // axe needs JavaScript in the page; the page is the same HTML either way.
+      if (javaScriptEnabled)
+        expect((await checkAccessibility(page, 'service-manager-question-builder')).violations).toEqual([]);
+
+      // Enter in a field saves the form, as on any other form, not a builder button.
+      await page.locator('#name').press('Enter');
+      await page.waitForURL(`**/catalogue/offerings/${code}?added=1`);
+      const questions = page.locator('[data-qa="questions"] tbody tr');
+      expect(await questions.count()).toBe(2);
+      expect(await questions.nth(0).textContent()).toContain('Room');
+      expect(await questions.nth(1).textContent()).toContain('Wording');
+      await context.close();
+    });
+  }
+
   it("walks a platform administrator's agreement pages, and their error state, with no axe violations", async () => {
     const { context, page } = await signedInContext(harness, 'admin@mercia.example');
     await page.goto(`${harness.baseUrl}/organisations`);

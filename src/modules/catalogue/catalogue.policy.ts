@@ -67,9 +67,19 @@ function notYours(access: Access, message: string): DomainError {
   return access.managedLineIds.length ? forbidden(message) : notFound();
 }
 
+/** Whose prices the caller reads on the prices page, and whether they may change them. */
+export interface PriceView {
+  lineIds: string[];
+  /** Only these organisations' prices (the standard ones and the caller's own), or every one. */
+  orgIds?: string[];
+  canChange: boolean;
+}
+
 /** The checks a catalogue use case opens with. */
 export interface CataloguePolicy {
   manageAnyLine(access: Access): void;
+  seePrices(access: Access): PriceView;
+  canSeePrices(access: Access): boolean;
   manageLine(
     access: Access,
     lineId: string | undefined,
@@ -87,6 +97,31 @@ export const cataloguePolicy: CataloguePolicy = {
   /** Keeps some part of the catalogue: service managers of at least one line. Anyone else finds nothing. */
   manageAnyLine(access: Access): void {
     if (access.managedLineIds.length === 0) throw notFound();
+  },
+
+  /**
+   * Reads prices: service managers those of the lines they keep, and change them; the host's finance
+   * officers and executives every line's, to read; a partner's people the standard prices and their
+   * own organisation's of the lines it takes (past, in force and agreed for later), to read. Anyone
+   * else finds nothing.
+   */
+  seePrices(access: Access): PriceView {
+    if (access.managedLineIds.length) return { lineIds: access.managedLineIds, canChange: true };
+    const { principal } = access;
+    if (access.isHost && (hasRole(principal, 'finance_officer') || hasRole(principal, 'executive')))
+      return { lineIds: access.lineIds, canChange: false };
+    if (!access.isHost && access.lineIds.length)
+      return { lineIds: access.lineIds, orgIds: ownersOf(access), canChange: false };
+    throw notFound();
+  },
+
+  canSeePrices(access: Access): boolean {
+    try {
+      cataloguePolicy.seePrices(access);
+      return true;
+    } catch {
+      return false;
+    }
   },
 
   /**

@@ -66,6 +66,7 @@ describe('the home page, by role', () => {
       ['/requests/new', 'Raise a request'],
       ['/requests', 'Requests from Wyvern District Council'],
       ['/catalogue', 'Service catalogue'],
+      ['/catalogue/tariffs', 'Prices'],
       [`/organisations/${wdc.id}`, 'Your organisation'],
       ['/account/tokens', 'API tokens'],
     ]);

@@ -1,4 +1,4 @@
-import { isPlatformAdmin, type Principal } from '../../platform/auth/index.js';
+import { hasRole, isPlatformAdmin, type Principal } from '../../platform/auth/index.js';
 import { forbidden, notFound } from '../../platform/errors.js';
 import { isUuid } from '../../platform/ids.js';
 
@@ -31,11 +31,37 @@ export const organisationsPolicy = {
   },
 
   /**
+   * Reads which service lines an organisation takes, and from and to which dates: platform
+   * administrators, and the organisation's own partner managers. Anyone else in it is told they may
+   * not; anyone outside it finds it not there.
+   */
+  seeAgreements(principal: Principal, orgId: string): void {
+    if (organisationsPolicy.canSeeAgreements(principal, orgId)) return;
+    if (principal.org.orgId === orgId.toLowerCase())
+      throw forbidden(
+        "Only platform administrators and the organisation's partner managers see its agreements",
+      );
+    throw notFound('That organisation');
+  },
+
+  canSeeAgreements(principal: Principal, orgId: string): boolean {
+    if (!isUuid(orgId)) return false;
+    return (
+      isPlatformAdmin(principal) ||
+      (principal.org.orgId === orgId.toLowerCase() && hasRole(principal, 'partner_manager'))
+    );
+  },
+
+  canRecordAgreements(principal: Principal): boolean {
+    return isPlatformAdmin(principal);
+  },
+
+  /**
    * Records which service lines an organisation takes: platform administrators. Anyone else is told,
    * for their own organisation, that they may not, and finds any other not there.
    */
   recordAgreements(principal: Principal, orgId: string): void {
-    if (isPlatformAdmin(principal) && isUuid(orgId)) return;
+    if (organisationsPolicy.canRecordAgreements(principal) && isUuid(orgId)) return;
     if (principal.org.orgId === orgId.toLowerCase())
       throw forbidden('Only platform administrators record agreements');
     throw notFound('That organisation');

@@ -3,6 +3,7 @@ import { isPlatformAdmin } from '../../platform/auth/index.js';
 import { notFound } from '../../platform/errors.js';
 import { fieldErrorsOf, formBody, formErrors, translate, callerOf } from '../../platform/web/index.js';
 import type { OrganisationsService } from './organisations.service.js';
+import { organisationsPolicy } from './organisations.policy.js';
 import { DIVISIONS, ORG_KINDS, ORG_ROLES } from './organisations.schemas.js';
 
 const FIELDS = ['code', 'name', 'role', 'kind', 'parentId', 'bankHolidayDivision'];
@@ -73,6 +74,7 @@ export async function organisationsRoutes(
       title: org.name,
       org,
       canEdit: isPlatformAdmin(context.principal),
+      canSeeAgreements: organisationsPolicy.canSeeAgreements(context.principal, org.id),
       notice: query.added
         ? translate('organisations.created')
         : query.saved

@@ -118,6 +118,14 @@ export const en = {
         description:
           'The prices partners pay for your offerings, and new prices imported from a spreadsheet.',
       },
+      pricesPartner: {
+        title: 'Prices',
+        description: 'What {organisation} pays for each service, including prices agreed to start later.',
+      },
+      pricesHost: {
+        title: 'Prices',
+        description: 'Every price of every service line: the standard ones and each partner’s own.',
+      },
       calendars: {
         title: 'Working-time calendars',
         description: 'The working hours, bank holidays and closures that service levels are counted in.',

@@ -62,11 +62,11 @@ type StartingPointKey = keyof Messages['home']['next'];
 const STARTING_POINTS: ReadonlyArray<[Role, readonly StartingPointKey[]]> = [
   ['platform_administrator', ['users', 'organisationsAdmin', 'catalogueHost']],
   ['service_manager', ['catalogueManager', 'prices', 'calendars', 'slaPolicies']],
-  ['partner_manager', ['cataloguePartner', 'ownOrganisation']],
+  ['partner_manager', ['cataloguePartner', 'pricesPartner', 'ownOrganisation']],
   ['requester', ['cataloguePartner']],
   ['agent', ['catalogueHost']],
   ['team_lead', ['catalogueHost', 'ownOrganisation']],
-  ['finance_officer', ['catalogueHost', 'ownOrganisation']],
+  ['finance_officer', ['catalogueHost', 'pricesHost', 'ownOrganisation']],
   ['executive', ['catalogueHost', 'ownOrganisation']],
 ];
 
@@ -76,6 +76,8 @@ const STARTING_POINT_PAGES: Record<StartingPointKey, (principal: Principal) => s
   ownOrganisation: (principal) => `/organisations/${principal.org.orgId}`,
   catalogueManager: () => '/catalogue',
   prices: () => '/catalogue/tariffs',
+  pricesPartner: () => '/catalogue/tariffs',
+  pricesHost: () => '/catalogue/tariffs',
   calendars: () => '/catalogue/calendars',
   slaPolicies: () => '/catalogue/sla-policies',
   cataloguePartner: () => '/catalogue',

@@ -85,11 +85,13 @@ describe('the catalogue a partner sees', () => {
     expect((await api(fire, 'GET', '/api/v1/catalogue/offerings/LEG-ADVICE')).statusCode).toBe(404);
   });
 
-  it("keeps service-manager views, prices and other partners' calendars from partners", async () => {
+  it("keeps service-manager views, other partners' prices and other partners' calendars from partners", async () => {
+    const prices = (await api(fire, 'GET', '/api/v1/catalogue/tariffs')).json().data as Json[];
+    expect(new Set(prices.map((p) => p.organisation))).toEqual(new Set([null, 'MFRS']));
+    expect(prices.map((p) => p.unitPrice)).not.toContain('3.60');
     for (const url of [
       '/api/v1/catalogue/offerings/IT-FAULT/variants',
       '/api/v1/catalogue/offerings/IT-FAULT/variants/WDC',
-      '/api/v1/catalogue/tariffs',
       '/api/v1/catalogue/divergence',
       '/api/v1/catalogue/offerings/IT-FAULT/standard',
     ]) {

@@ -37,7 +37,6 @@ describe('catalogue pages for partners', () => {
     for (const url of [
       '/catalogue/offerings/LEG-LITIGATION',
       '/catalogue/offerings/IT-FAULT/variants/WDC',
-      '/catalogue/tariffs',
       '/catalogue/divergence',
       '/catalogue/calendars/WDC-OFFICE',
       '/catalogue/offerings/new',
@@ -69,7 +68,13 @@ describe('catalogue pages for service managers', () => {
       description: 'Cut a key.',
       lgslId: '',
       unit: 'item',
-      formFields: 'Building | text | required\nHow many | number | required | Up to 10',
+      'formFields-0-label': 'Building',
+      'formFields-0-type': 'text',
+      'formFields-0-required': 'yes',
+      'formFields-1-label': 'How many',
+      'formFields-1-type': 'number',
+      'formFields-1-required': 'yes',
+      'formFields-1-hint': 'Up to 10',
       slaPolicy: 'PROP-STANDARD',
       approvalRequired: 'no',
       status: 'active',
@@ -77,15 +82,22 @@ describe('catalogue pages for service managers', () => {
     const bad = await manager.post('/catalogue/offerings', {
       ...form,
       code: 'bad code!',
-      formFields: 'Colour | paint',
+      'formFields-1-type': 'paint',
+      'formFields-2-label': 'Colour',
+      'formFields-2-type': 'choice',
+      'formFields-2-options': 'Red',
       lgslId: 'x',
     });
     expect(bad.statusCode).toBe(400);
     const summary = errorSummary(bad.body);
     expect(summary).toContain('Code must be 2 to 40 capital letters');
     expect(summary).toContain('Local Government Service List id as a whole number');
-    expect(summary).toContain('Each question type must be');
+    expect(summary).toContain('Select the type of answer for question 2');
+    expect(summary).toContain('Question 3 is a choice: enter at least two choices');
+    expect(bad.body).toContain('href="#formFields-1-type"');
+    expect(bad.body).toContain('href="#formFields-2-options"');
     expect(bad.body).toContain('value="bad code!"');
+    expect(bad.body).toContain('value="Colour"');
 
     const good = await manager.post('/catalogue/offerings', form);
     expect(good.statusCode).toBe(303);
@@ -95,9 +107,62 @@ describe('catalogue pages for service managers', () => {
     expect(page.body).toContain('Brightwater Facilities Ltd');
 
     const edit = await manager.get('/catalogue/offerings/PRP-KEYS/edit');
-    expect(edit.body).toContain('Building | text | required');
+    expect(edit.body).toContain('name="formFields-0-key" value="building"');
+    expect(edit.body).toMatch(/name="formFields-1-hint"[^>]*value="Up to 10"/);
     const saved = await manager.post('/catalogue/offerings/PRP-KEYS', { ...form, name: 'Keys and fobs' });
     expect(saved.statusCode).toBe(303);
+  });
+
+  it('adds, moves and removes questions without saving, then saves them in their new order', async () => {
+    const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
+    const form = {
+      serviceLine: 'PROP',
+      code: 'PRP-SIGNS',
+      name: 'Door signs',
+      unit: 'item',
+      slaPolicy: 'PROP-STANDARD',
+      approvalRequired: 'no',
+      status: 'active',
+    };
+    const questionLabels = (html: string) =>
+      [...html.matchAll(/name="formFields-(\d+)-label"[^>]*value="([^"]*)"/g)].map((m) => m[2]);
+
+    const first = await manager.post('/catalogue/offerings', { ...form, questionAction: 'add' });
+    expect(first.statusCode).toBe(200);
+    expect(errorSummary(first.body)).toBe('');
+    expect(first.body).toMatch(/name="formFields-0-label"[^>]*autofocus/);
+    expect(first.body).toContain('value="PRP-SIGNS"');
+
+    const three = {
+      ...form,
+      'formFields-0-label': 'Room',
+      'formFields-0-type': 'text',
+      'formFields-1-label': 'Wording',
+      'formFields-1-type': 'long_text',
+      'formFields-2-label': 'Colour',
+      'formFields-2-type': 'choice',
+      'formFields-2-options': 'Blue\nGreen',
+    };
+    const moved = await manager.post('/catalogue/offerings', { ...three, questionAction: 'up-2' });
+    expect(questionLabels(moved.body)).toEqual(['Room', 'Colour', 'Wording']);
+    expect(moved.body).toMatch(/name="formFields-1-label"[^>]*value="Colour"[^>]*autofocus/);
+    const removed = await manager.post('/catalogue/offerings', { ...three, questionAction: 'remove-0' });
+    expect(questionLabels(removed.body)).toEqual(['Wording', 'Colour']);
+    expect((await manager.get('/catalogue/offerings/PRP-SIGNS')).statusCode).toBe(404);
+
+    const saved = await manager.post('/catalogue/offerings', {
+      ...form,
+      'formFields-0-label': 'Colour',
+      'formFields-0-type': 'choice',
+      'formFields-0-options': 'Blue\nGreen',
+      'formFields-1-label': 'Room',
+      'formFields-1-type': 'text',
+      'formFields-1-required': 'yes',
+    });
+    expect(saved.statusCode).toBe(303);
+    const page = await manager.get('/catalogue/offerings/PRP-SIGNS');
+    expect(page.body.indexOf('Colour')).toBeLessThan(page.body.indexOf('Room'));
+    expect(page.body).toContain('Blue, Green');
   });
 
   it('shows what a variant changes and saves a new one', async () => {
@@ -110,7 +175,6 @@ describe('catalogue pages for service managers', () => {
       name: '',
       description: '',
       hidden: 'yes',
-      extraFields: '',
       slaPolicy: '',
     });
     expect(saved.statusCode).toBe(303);
@@ -122,11 +186,14 @@ describe('catalogue pages for service managers', () => {
     const bad = await manager.post('/catalogue/offerings/PRP-REACTIVE/variants/BWF', {
       name: '',
       description: '',
-      extraFields: 'Size | choice | required',
+      'extraFields-0-label': 'Size',
+      'extraFields-0-type': 'choice',
+      'extraFields-0-required': 'yes',
       slaPolicy: '',
     });
     expect(bad.statusCode).toBe(400);
-    expect(errorSummary(bad.body)).toContain('A choice question needs at least two choices');
+    expect(errorSummary(bad.body)).toContain('Question 1 is a choice: enter at least two choices');
+    expect(bad.body).toContain('href="#extraFields-0-options"');
     const divergence = await manager.get('/catalogue/divergence');
     expect(divergence.body).toContain('Brightwater Facilities Ltd');
   });

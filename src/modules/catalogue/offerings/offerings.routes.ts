@@ -7,7 +7,14 @@ import { notice, pageSchema, submit, type Values } from '../catalogue.pages.js';
 import { targetRows } from '../sla-policies/targets.js';
 import { tariffRow } from '../tariffs/tariffs.routes.js';
 import type { OfferingsService, Resolved } from './offerings.service.js';
-import { formFieldsText, OfferingBody, parseFormFieldsText, STATUSES, UNITS } from './offerings.schemas.js';
+import { OfferingBody, STATUSES, UNITS } from './offerings.schemas.js';
+import {
+  builderView,
+  checkedWithQuestions,
+  draftsOf,
+  postedQuestions,
+  type QuestionDraft,
+} from './question-builder.js';
 
 const FIELDS = [
   'serviceLine',
@@ -23,9 +30,14 @@ const FIELDS = [
 ];
 const reader = inputOf(OfferingBody);
 
-/** The offering form: its questions typed one a line. */
-const offeringFromForm = (body: Values) =>
-  reader.fromForm({ ...body, formFields: parseFormFieldsText(body.formFields) });
+/** The offering form with its questions from the builder, every problem found in one pass. */
+function offeringFromForm(body: Values, questions: QuestionDraft[]) {
+  return checkedWithQuestions(
+    (formFields) => reader.fromForm({ ...body, formFields }),
+    questions,
+    'formFields',
+  );
+}
 
 /** An offering as its page shows it: its SLA targets as sentences. */
 const withTargets = (offering: Resolved) => ({
@@ -51,6 +63,7 @@ export async function offeringsRoutes(app: FastifyInstance, options: { offerings
     return reply.page('catalogue/offerings/views/catalogue.njk', {
       title: translate('catalogue.title'),
       manager: home.manager,
+      pricesOpen: 'pricesOpen' in home && home.pricesOpen,
       lines: home.lines,
       groups: [...groups.values()],
       // The host's staff (and platform administrators, who act in it) may open each line's page.
@@ -64,7 +77,7 @@ export async function offeringsRoutes(app: FastifyInstance, options: { offerings
     if ('manage' in page)
       return reply.page('catalogue/offerings/views/offering-manage.njk', {
         title: page.manage.offering.name,
-        view: { ...page.manage, tariffs: page.manage.tariffs.map(tariffRow) },
+        view: { ...page.manage, tariffs: page.manage.tariffs.map((tariff) => tariffRow(tariff)) },
         notice: notice(request, { added: 'catalogue.offeringAdded', saved: 'catalogue.offeringSaved' }),
       });
     return reply.page('catalogue/offerings/views/offering.njk', {
@@ -76,10 +89,18 @@ export async function offeringsRoutes(app: FastifyInstance, options: { offerings
   const offeringForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    data: { code?: string; values?: Values; errors?: FieldErrors },
+    data: {
+      code?: string;
+      values?: Values;
+      questions?: QuestionDraft[];
+      focus?: number | 'add';
+      errors?: FieldErrors;
+    },
   ) => {
     const { lines, policies, offering, slaPolicy } = await offerings.form(callerOf(request), data.code);
-    const { errorList, fields } = formErrors(data.errors ?? {}, FIELDS, {
+    const questions = data.questions ?? draftsOf(offering?.formFields ?? []);
+    const builder = builderView(questions, data.focus, 'formFields', FIELDS);
+    const { errorList, fields } = formErrors(data.errors ?? {}, builder.order, {
       approvalRequired: 'approvalRequired',
       status: 'status',
     });
@@ -89,7 +110,6 @@ export async function offeringsRoutes(app: FastifyInstance, options: { offerings
         ? {
             ...offering,
             serviceLine: offering.serviceLineCode,
-            formFields: formFieldsText(offering.formFields),
             slaPolicy: slaPolicy?.code,
             approvalRequired: offering.approvalRequired ? 'yes' : 'no',
             lgslId: offering.lgslId ?? '',
@@ -100,6 +120,7 @@ export async function offeringsRoutes(app: FastifyInstance, options: { offerings
       action: data.code ? `/catalogue/offerings/${data.code}` : '/catalogue/offerings',
       code: data.code,
       values,
+      ...builder.view,
       lines,
       policies,
       units: UNITS,
@@ -113,12 +134,14 @@ export async function offeringsRoutes(app: FastifyInstance, options: { offerings
 
   app.post('/catalogue/offerings', async (request, reply) => {
     const body = formBody(request);
+    const { questions, change } = postedQuestions(body, 'formFields');
+    if (change) return offeringForm(request, reply, { values: body, ...change });
     return submit(
       reply,
-      offeringFromForm(body),
+      offeringFromForm(body, questions),
       async (input) =>
         `/catalogue/offerings/${(await offerings.add(callerOf(request), input)).offering.code}?added=1`,
-      (errors) => offeringForm(request, reply, { values: body, errors }),
+      (errors) => offeringForm(request, reply, { values: body, questions, errors }),
     );
   });
 
@@ -129,12 +152,14 @@ export async function offeringsRoutes(app: FastifyInstance, options: { offerings
   app.post('/catalogue/offerings/:code', pageSchema(CodeParams), async (request, reply) => {
     const { code } = request.params as { code: string };
     const body = formBody(request);
+    const { questions, change } = postedQuestions(body, 'formFields');
+    if (change) return offeringForm(request, reply, { code, values: body, ...change });
     return submit(
       reply,
-      offeringFromForm({ ...body, code }),
+      offeringFromForm({ ...body, code }, questions),
       async (input) =>
         `/catalogue/offerings/${(await offerings.change(callerOf(request), code, input)).offering.code}?saved=1`,
-      (errors) => offeringForm(request, reply, { code, values: body, errors }),
+      (errors) => offeringForm(request, reply, { code, values: body, questions, errors }),
     );
   });
 }

@@ -1,34 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { inputOf } from '../../../platform/api/index.js';
-import {
-  formFieldsOf,
-  formFieldsText,
-  OfferingBody,
-  parseFormFieldsText,
-  VariantBody,
-} from './offerings.schemas.js';
+import { formFieldsOf, OfferingBody, VariantBody } from './offerings.schemas.js';
 
 const offering = inputOf(OfferingBody);
 
-/** A form's questions, as typed, through the schema and the rules between them. */
-function questions(text: string) {
+/** A form's questions, as the API takes them, through the schema and the rules between them. */
+function questions(formFields: unknown[]) {
   const checked = offering.fromForm({
     serviceLine: 'IT',
     code: 'IT-X',
     name: 'X',
     unit: 'item',
     slaPolicy: 'IT-STANDARD',
-    formFields: parseFormFieldsText(text),
+    formFields,
   });
   if (checked.errors) return { fields: [], errors: checked.errors };
   return formFieldsOf(checked.value.formFields, 'formFields');
 }
 
 describe('request form fields', () => {
-  it('reads the one-line-per-question form and writes it back', () => {
-    const { fields, errors } = questions(
-      'Employee number | text | required | On your payslip\nKind of change | choice | required | | Hours, Grade\nNotes | long text',
-    );
+  it('makes each key from its label unless given, and keeps choices only for a choice', () => {
+    const { fields, errors } = questions([
+      { label: 'Employee number', type: 'text', required: true, hint: 'On your payslip' },
+      { label: 'Kind of change', type: 'choice', required: true, options: ['Hours', 'Grade', ''] },
+      { key: 'free_text', label: 'Notes', type: 'long_text', options: ['ignored'] },
+    ]);
     expect(errors).toEqual({});
     expect(fields).toEqual([
       {
@@ -45,24 +41,29 @@ describe('request form fields', () => {
         required: true,
         options: ['Hours', 'Grade'],
       },
-      { key: 'notes', label: 'Notes', type: 'long_text', required: false },
+      { key: 'free_text', label: 'Notes', type: 'long_text', required: false },
     ]);
-    expect(questions(formFieldsText(fields)).fields).toEqual(fields);
   });
 
   it.each([
-    ['Colour | paint', 'catalogue.errors.fieldType'],
-    ['Size | choice | required', 'catalogue.errors.fieldOptions'],
-    ['Name | text\nName | text', 'catalogue.errors.fieldDuplicate'],
-    ['Name | text | perhaps', 'catalogue.errors.fieldsInvalid'],
-    ['| text', 'catalogue.errors.fieldLabel'],
-    ['!!! | text', 'catalogue.errors.fieldLabel'],
+    [[{ label: 'Colour', type: 'paint' }], 'catalogue.errors.fieldType'],
+    [[{ label: 'Size', type: 'choice', options: ['Large'] }], 'catalogue.errors.fieldOptions'],
     [
-      Array.from({ length: 51 }, (_, i) => `Question ${i} | text`).join('\n'),
+      [
+        { label: 'Name', type: 'text' },
+        { label: 'name', type: 'text' },
+      ],
+      'catalogue.errors.fieldDuplicate',
+    ],
+    [[{ label: 'Name', type: 'text', required: 'perhaps' }], 'catalogue.errors.fieldsInvalid'],
+    [[{ label: '', type: 'text' }], 'catalogue.errors.fieldLabel'],
+    [[{ label: '!!!', type: 'text' }], 'catalogue.errors.fieldLabel'],
+    [
+      Array.from({ length: 51 }, (_, i) => ({ label: `Question ${i}`, type: 'text' })),
       'catalogue.errors.fieldsTooMany',
     ],
-  ])('refuses %j', (text, message) => {
-    expect(questions(text).errors).toEqual({ formFields: message });
+  ])('refuses %j', (formFields, message) => {
+    expect(questions(formFields).errors).toEqual({ formFields: message });
   });
 });
 

@@ -155,49 +155,6 @@ export function formFieldsOf(
   return { fields, errors: {} };
 }
 
-/**
- * The questions as a service manager types them on a page, one per line:
- * `Label | type | required or optional | hint | option one, option two`.
- */
-export function parseFormFieldsText(value: unknown): unknown[] {
-  if (typeof value !== 'string' || value.trim() === '') return [];
-  return value
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [label = '', type = '', required = '', hint = '', options = ''] = line
-        .split('|')
-        .map((part) => part.trim());
-      return {
-        label,
-        type: type.toLowerCase().replace(/[\s-]+/g, '_'),
-        required:
-          required.toLowerCase() === 'required'
-            ? true
-            : required === '' || required.toLowerCase() === 'optional'
-              ? false
-              : required,
-        ...(hint ? { hint } : {}),
-        options: options
-          .split(',')
-          .map((option) => option.trim())
-          .filter(Boolean),
-      };
-    });
-}
-
-/** The inverse of {@link parseFormFieldsText}, to fill the form again. */
-export function formFieldsText(fields: FormField[]): string {
-  return fields
-    .map((f) =>
-      [f.label, f.type, f.required ? 'required' : 'optional', f.hint ?? '', (f.options ?? []).join(', ')]
-        .join(' | ')
-        .replace(/( \| )+$/, ''),
-    )
-    .join('\n');
-}
-
 // What the API answers.
 
 const FormFieldResponse = Type.Object({

@@ -210,7 +210,12 @@ export function offeringsService(db: Database) {
             offerings: [] as Resolved[],
           };
         }
-        return { manager: false, lines: [], offerings: await resolvedFor(tx, access) };
+        return {
+          manager: false,
+          lines: [],
+          offerings: await resolvedFor(tx, access),
+          pricesOpen: policy.canSeePrices(access),
+        };
       });
     },
 

@@ -5,7 +5,14 @@ import { callerOf, formBody, formErrors, formatMoney, translate } from '../../..
 import { parsePence } from '../../../kernel/money.js';
 import { notice, pageSchema, submit, type Values } from '../catalogue.pages.js';
 import type { VariantsService } from './variants.service.js';
-import { formFieldsText, PageVariantParams, parseFormFieldsText, VariantBody } from './offerings.schemas.js';
+import { PageVariantParams, VariantBody } from './offerings.schemas.js';
+import {
+  builderView,
+  checkedWithQuestions,
+  draftsOf,
+  postedQuestions,
+  type QuestionDraft,
+} from './question-builder.js';
 
 const FIELDS = ['name', 'description', 'hidden', 'extraFields', 'slaPolicy', 'organisation'];
 const reader = inputOf(VariantBody);
@@ -50,15 +57,16 @@ export async function variantsRoutes(app: FastifyInstance, options: { variants: 
     request: FastifyRequest,
     reply: FastifyReply,
     view: View,
-    data: { values?: Values; errors?: FieldErrors } = {},
+    data: { values?: Values; questions?: QuestionDraft[]; focus?: number | 'add'; errors?: FieldErrors } = {},
   ) => {
-    const { errorList, fields } = formErrors(data.errors ?? {}, FIELDS, { hidden: 'hidden' });
     const variant = view.variant;
+    const questions = data.questions ?? draftsOf(variant?.extraFields ?? []);
+    const builder = builderView(questions, data.focus, 'extraFields', FIELDS);
+    const { errorList, fields } = formErrors(data.errors ?? {}, builder.order, { hidden: 'hidden' });
     const values = data.values ?? {
       name: variant?.name ?? '',
       description: variant?.description ?? '',
       hidden: variant?.hidden ? 'yes' : '',
-      extraFields: formFieldsText(variant?.extraFields ?? []),
       slaPolicy: view.policies.find((p) => p.id === variant?.slaPolicyId)?.code ?? '',
     };
     return reply.status(data.errors ? 400 : 200).page('catalogue/offerings/views/variant.njk', {
@@ -69,6 +77,7 @@ export async function variantsRoutes(app: FastifyInstance, options: { variants: 
       view,
       differences: differenceRows(view),
       values,
+      ...builder.view,
       errorList,
       fields,
       notice: notice(request, { saved: 'catalogue.variants.saved' }),
@@ -90,13 +99,20 @@ export async function variantsRoutes(app: FastifyInstance, options: { variants: 
     async (request, reply) => {
       const { code, partner } = request.params as { code: string; partner: string };
       const body = formBody(request);
+      const { questions, change } = postedQuestions(body, 'extraFields');
+      if (change)
+        return render(request, reply, await variants.variant(callerOf(request), code, partner), {
+          values: body,
+          ...change,
+        });
       return submit(
         reply,
-        reader.fromForm({
-          ...body,
-          extraFields: parseFormFieldsText(body.extraFields),
-          hidden: body.hidden === 'yes' ? 'yes' : 'no',
-        }),
+        checkedWithQuestions(
+          (extraFields) =>
+            reader.fromForm({ ...body, extraFields, hidden: body.hidden === 'yes' ? 'yes' : 'no' }),
+          questions,
+          'extraFields',
+        ),
         async (input) => {
           await variants.save(callerOf(request), code, partner, input);
           return `/catalogue/offerings/${code}/variants/${partner}?saved=1`;
@@ -104,6 +120,7 @@ export async function variantsRoutes(app: FastifyInstance, options: { variants: 
         async (errors) =>
           render(request, reply, await variants.variant(callerOf(request), code, partner), {
             values: body,
+            questions,
             errors,
           }),
       );

@@ -34,7 +34,8 @@ export const tariffsApi: FastifyPluginAsyncTypebox<{ tariffs: TariffsService }> 
     '/catalogue/tariffs',
     {
       schema: {
-        summary: 'Every price of the lines the caller maintains, past and future',
+        summary:
+          'Every price the caller may read, past, in force and agreed for later: a service manager those of the lines they keep, the host’s finance officers and executives all, a partner the standard prices and its own',
         tags: ['catalogue'],
         response: {
           200: Type.Object({ data: Type.Array(TariffSchema) }),
@@ -43,7 +44,7 @@ export const tariffsApi: FastifyPluginAsyncTypebox<{ tariffs: TariffsService }> 
         },
       },
     },
-    async (request) => ({ data: (await tariffs.list(callerOf(request))).map(present) }),
+    async (request) => ({ data: (await tariffs.list(callerOf(request))).tariffs.map(present) }),
   );
 
   app.post(

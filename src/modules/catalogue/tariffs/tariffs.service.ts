@@ -102,11 +102,11 @@ export function tariffsService(db: Database) {
   };
 
   return {
-    /** Every price of the lines the caller keeps, past and future. */
-    async list(caller: Caller): Promise<Tariff[]> {
+    /** Every price the caller may read (see `seePrices`), past and future, and whether they may change them. */
+    async list(caller: Caller): Promise<{ tariffs: Tariff[]; canChange: boolean }> {
       return unit(caller, async (tx, access) => {
-        policy.manageAnyLine(access);
-        return repo.list(tx, { lineIds: access.managedLineIds });
+        const { lineIds, orgIds, canChange } = policy.seePrices(access);
+        return { tariffs: await repo.list(tx, { lineIds, ...(orgIds ? { orgIds } : {}) }), canChange };
       });
     },
 

@@ -41,7 +41,7 @@ export const agreementsApi: FastifyPluginAsyncTypebox<{ agreements: AgreementsSe
     {
       schema: {
         summary:
-          'The service lines an organisation takes, past, present and future (platform administrators)',
+          'The service lines an organisation takes, past, present and future (platform administrators, and the organisation’s partner managers)',
         tags: ['agreements'],
         params: OrganisationParams,
         response: {

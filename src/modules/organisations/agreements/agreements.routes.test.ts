@@ -208,13 +208,29 @@ describe('agreements on pages, for platform administrators', () => {
   });
 });
 
-describe('agreements are for platform administrators only', () => {
-  it("answers 403 on a person's own organisation and 404 on anyone else's, on pages", async () => {
+describe('agreements are recorded by platform administrators only', () => {
+  it("shows a partner manager their own organisation's agreements and dates, to read", async () => {
     const manager = await signedInBrowser(t.app, 'manager@wyvern.example');
     const own = await manager.get(`/organisations/${orgs.WDC}`);
-    expect(own.statusCode).toBe(200);
-    expect(own.body).not.toContain('/service-lines"');
-    expect((await manager.get(`/organisations/${orgs.WDC}/service-lines`)).statusCode).toBe(403);
+    expect(own.body).toContain(`href="/organisations/${orgs.WDC}/service-lines"`);
+    const page = await manager.get(`/organisations/${orgs.WDC}/service-lines`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-qa="agreements"');
+    expect(page.body).toMatch(/Finance[\s\S]*?In force/);
+    expect(page.body).not.toContain('<form method="post" action="/organisations/');
+    expect(page.body).not.toContain('/end"');
+    expect(page.body).not.toContain('Mercia Fire and Rescue');
+
+    // Not their requesters, and not another partner's manager.
+    const requester = await signedInBrowser(t.app, 'requester@wyvern.example');
+    expect((await requester.get(`/organisations/${orgs.WDC}/service-lines`)).statusCode).toBe(403);
+    expect((await requester.get(`/organisations/${orgs.WDC}`)).body).not.toContain('/service-lines"');
+    const fire = await signedInBrowser(t.app, 'manager@merciafire.example');
+    expect((await fire.get(`/organisations/${orgs.WDC}/service-lines`)).statusCode).toBe(404);
+  });
+
+  it("answers 403 on a change to a person's own organisation and 404 on anyone else's, on pages", async () => {
+    const manager = await signedInBrowser(t.app, 'manager@wyvern.example');
     expect((await manager.get(`/organisations/${orgs.MFRS}/service-lines`)).statusCode).toBe(404);
     expect((await manager.get('/organisations/not-a-uuid/service-lines')).statusCode).toBe(404);
     const before = await agreementCount();

@@ -15,6 +15,7 @@ import {
 } from '../../../platform/web/index.js';
 import { londonDate } from '../../../kernel/dates.js';
 import type { AgreementsService } from './agreements.service.js';
+import { organisationsPolicy as policy } from '../organisations.policy.js';
 import {
   AgreementBody,
   AgreementEndBody,
@@ -166,6 +167,8 @@ export async function agreementsRoutes(app: FastifyInstance, options: { agreemen
     { schema: { hide: true, params: OrganisationParams } },
     (request, reply) => {
       const { id } = request.params as { id: string };
+      // Refused before the form is read: a person who may not record agreements is not shown errors in one.
+      policy.recordAgreements(callerOf(request).principal, id);
       const body = formBody(request);
       const again = (errors: FieldErrors) => listPage(request, reply, id, { values: body, errors });
       const read = readDates(body, [
@@ -196,6 +199,7 @@ export async function agreementsRoutes(app: FastifyInstance, options: { agreemen
     { schema: { hide: true, params: AgreementParams } },
     (request, reply) => {
       const params = request.params as { id: string; agreementId: string };
+      policy.recordAgreements(callerOf(request).principal, params.id);
       const body = formBody(request);
       const again = (errors: FieldErrors) => endPage(request, reply, params, { values: body, errors });
       const read = readDates(body, [{ name: 'validTo', optional: false }]);

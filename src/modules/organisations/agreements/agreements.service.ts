@@ -62,13 +62,15 @@ const view = (agreement: Agreement): AgreementView => ({
  * record agreements (row level security says the same).
  */
 export function agreementsService(db: Database) {
-  /** One unit of work about one organisation the caller may record agreements of. */
+  /** One unit of work about one organisation whose agreements the caller may record (or, `reading`, see). */
   const unit = <T>(
     caller: Caller,
     orgId: string,
     work: (tx: Tx, organisation: PartnerOrganisation) => Promise<T>,
+    reading = false,
   ) => {
-    policy.recordAgreements(caller.principal, orgId);
+    if (reading) policy.seeAgreements(caller.principal, orgId);
+    else policy.recordAgreements(caller.principal, orgId);
     return inScope(db, scopeOf(caller.principal), async (tx) => {
       const organisation = await repo.organisation(tx, orgId.toLowerCase());
       if (!organisation) throw notFound('That organisation');
@@ -85,16 +87,31 @@ export function agreementsService(db: Database) {
   };
 
   return {
-    /** The organisation, its agreements, and the service lines it could take. */
+    /**
+     * The organisation, its agreements, and whether the caller may record more: then also the
+     * service lines it could take.
+     */
     async list(
       caller: Caller,
       orgId: string,
-    ): Promise<{ organisation: PartnerOrganisation; agreements: AgreementView[]; lines: LineToTake[] }> {
-      return unit(caller, orgId, async (tx, organisation) => ({
-        organisation,
-        agreements: (await repo.list(tx, organisation.id)).map(view),
-        lines: organisation.role === 'partner' ? await repo.linesToTake(tx) : [],
-      }));
+    ): Promise<{
+      organisation: PartnerOrganisation;
+      agreements: AgreementView[];
+      lines: LineToTake[];
+      canRecord: boolean;
+    }> {
+      const canRecord = policy.canRecordAgreements(caller.principal);
+      return unit(
+        caller,
+        orgId,
+        async (tx, organisation) => ({
+          organisation,
+          agreements: (await repo.list(tx, organisation.id)).map(view),
+          lines: canRecord && organisation.role === 'partner' ? await repo.linesToTake(tx) : [],
+          canRecord,
+        }),
+        true,
+      );
     },
 
     async get(
