@@ -215,7 +215,8 @@ const OPERATIONS: Record<string, Operation> = {
     }),
   },
   'GET /api/v1/catalogue/divergence': { as: 'serviceManager', deniedTo: PARTNERS },
-  'GET /api/v1/catalogue/tariffs': { as: 'serviceManager', deniedTo: PARTNERS },
+  // Partners read the standard prices and their own; the host's agents none.
+  'GET /api/v1/catalogue/tariffs': { as: 'serviceManager', deniedTo: ['agent'] },
   'POST /api/v1/catalogue/tariffs': {
     as: 'serviceManager',
     deniedTo: NOT_MANAGER,

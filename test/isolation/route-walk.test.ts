@@ -214,6 +214,14 @@ const PARAMS: Record<string, { of: (target: Org, r: Seeded) => Fill | undefined;
     missing: '5f0c7a52-0000-4000-8000-000000000009',
   },
   'cost-models/:line': { of: () => ({ value: 'HR', owner: HOST }), missing: 'NOSUCH' },
+  // A price, to end it: the standard ones are the host's, a partner's own are the partner's.
+  'tariffs/:id': {
+    of: (t, r) => {
+      const price = r.tariffs.find((tariff) => tariff.org === t);
+      return price && { value: price.id, owner: t };
+    },
+    missing: '5f0c7a52-0000-4000-8000-000000000010',
+  },
   // Raising a request: an offering the target can raise (the host's; for a partner, one it has a variant of).
   'new/:code': {
     of: (t, r) => ({

@@ -9,6 +9,7 @@ import { instantAtWallClock } from '../../kernel/wall-clock.js';
 import type { FieldErrors } from '../errors.js';
 import { DISPLAY_TIME_ZONE } from './format.js';
 import { en, translate, type Messages } from './messages.js';
+import { formErrors } from './forms.js';
 
 export const DATE_PARTS = ['day', 'month', 'year'] as const;
 export const DATE_TIME_PARTS = ['day', 'month', 'year', 'hour', 'minute'] as const;
@@ -180,4 +181,62 @@ export function dateInputErrors(fields: readonly DateInputField[]): {
     ids[field.name] = `${field.name}-${field.invalid[0] ?? 'day'}`;
   }
   return { errors, ids };
+}
+
+/** A date a form asks for: its name, what it is (for its errors), and its stored value to show first. */
+export interface WantedDate {
+  name: string;
+  /** As `DateInputOptions.what`: "the date the price starts". */
+  what: string;
+  optional?: boolean;
+  time?: boolean;
+  stored?: string | null;
+}
+
+/**
+ * A form's dates as typed into GOV.UK date inputs, put where its schema reads them (the date, or ''
+ * when the boxes are empty or wrong), with the date inputs' own problems ("The date the price
+ * starts must be a real date") and the box each problem's summary link goes to.
+ */
+export function readDates(body: Record<string, unknown>, wanted: readonly WantedDate[]) {
+  const dates = wanted.map(({ name, what, optional, time }) =>
+    readDateInput(body, name, { what, optional: optional ?? false, time: time ?? false }),
+  );
+  const values: Record<string, unknown> = { ...body };
+  for (const date of dates) values[date.name] = date.value ?? '';
+  return { dates, values, ...dateInputErrors(dates) };
+}
+
+/**
+ * The date inputs to show, as typed after a submission (`body`) or from their stored values, with
+ * the form's problems for its error summary (`order`: the fields in page order; `ids`: where other
+ * fields' links go). A date's summary link goes to its first wrong box; a problem across fields (an
+ * end before the start) marks the whole date.
+ */
+export function datesAndErrors(
+  body: Record<string, unknown> | undefined,
+  wanted: readonly WantedDate[],
+  errors: FieldErrors,
+  order: string[],
+  ids: Record<string, string> = {},
+) {
+  const read = body
+    ? readDates(body, wanted)
+    : {
+        dates: wanted.map(({ name, stored, time }) => dateInputFrom(name, stored, { time: time ?? false })),
+        ids: {},
+      };
+  const firstBoxes = Object.fromEntries(wanted.map(({ name }) => [name, `${name}-day`]));
+  const { errorList, fields } = formErrors(errors, order, { ...ids, ...firstBoxes, ...read.ids });
+  const dates: Record<string, DateInputField> = Object.fromEntries(
+    read.dates.map((date) => [
+      date.name,
+      {
+        ...date,
+        error: fields[date.name]?.text,
+        invalid: fields[date.name] && !date.invalid.length ? [...DATE_PARTS] : date.invalid,
+      },
+    ]),
+  );
+  return { errorList, fields, dates };
 }

@@ -20,8 +20,11 @@ export {
   readDateInput,
   dateInputFrom,
   dateInputErrors,
+  readDates,
+  datesAndErrors,
   type DateInputField,
   type DateInputOptions,
+  type WantedDate,
 } from './date-input.js';
 export {
   startingPointsFor,

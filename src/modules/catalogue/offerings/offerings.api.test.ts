@@ -160,6 +160,26 @@ describe('service managers keep the catalogue', () => {
     expect(taken.statusCode).toBe(409);
     expect(taken.json().error.code).toBe('ERR_CATALOGUE_CODE_TAKEN');
 
+    // With its standard price, from today: all or nothing.
+    const offeringsBefore = await count('offerings');
+    const badPrice = await api(manager, 'POST', '/api/v1/catalogue/offerings', {
+      ...offeringBody('IT-TABLET'),
+      price: '-3.00',
+    });
+    expect(badPrice.statusCode).toBe(400);
+    expect(badPrice.json().error.details.fields).toEqual({ price: 'catalogue.errors.priceNegative' });
+    expect(await count('offerings')).toBe(offeringsBefore);
+    const tablet = await api(manager, 'POST', '/api/v1/catalogue/offerings', {
+      ...offeringBody('IT-TABLET'),
+      price: '310.00',
+    });
+    expect(tablet.statusCode).toBe(201);
+    expect((await api(fire, 'GET', '/api/v1/catalogue/offerings/IT-TABLET')).json().price).toMatchObject({
+      unitPrice: '310.00',
+      validTo: null,
+      source: 'standard',
+    });
+
     const variant = await api(manager, 'PUT', '/api/v1/catalogue/offerings/IT-PHONE/variants/WDC', {
       name: 'Wyvern phone',
       hidden: false,

@@ -9,6 +9,7 @@ import type { OfferingsService, Resolved } from './offerings.service.js';
 import type { VariantsService } from './variants.service.js';
 import {
   DifferenceSchema,
+  NewOfferingBody,
   OfferingBody,
   ResolvedSchema,
   StandardOfferingSchema,
@@ -119,9 +120,10 @@ export const offeringsApi: FastifyPluginAsyncTypebox<{
     '/catalogue/offerings',
     {
       schema: {
-        summary: 'Add an offering (service managers of its line)',
+        summary:
+          'Add an offering, with its standard price from today if given (service managers of its line)',
         tags: ['catalogue'],
-        body: OfferingBody,
+        body: NewOfferingBody,
         response: { 201: StandardOfferingSchema, ...errors },
       },
     },

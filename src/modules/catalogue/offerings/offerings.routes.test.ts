@@ -82,6 +82,7 @@ describe('catalogue pages for service managers', () => {
     const bad = await manager.post('/catalogue/offerings', {
       ...form,
       code: 'bad code!',
+      price: '12.5.0',
       'formFields-1-type': 'paint',
       'formFields-2-label': 'Colour',
       'formFields-2-type': 'choice',
@@ -93,17 +94,22 @@ describe('catalogue pages for service managers', () => {
     expect(summary).toContain('Code must be 2 to 40 capital letters');
     expect(summary).toContain('Local Government Service List id as a whole number');
     expect(summary).toContain('Select the type of answer for question 2');
+    expect(summary).toContain('Enter the unit price in pounds');
+    expect(bad.body).toContain('href="#price"');
     expect(summary).toContain('Question 3 is a choice: enter at least two choices');
     expect(bad.body).toContain('href="#formFields-1-type"');
     expect(bad.body).toContain('href="#formFields-2-options"');
     expect(bad.body).toContain('value="bad code!"');
     expect(bad.body).toContain('value="Colour"');
 
-    const good = await manager.post('/catalogue/offerings', form);
+    const good = await manager.post('/catalogue/offerings', { ...form, price: '£12.50' });
     expect(good.statusCode).toBe(303);
     expect(good.headers.location).toBe('/catalogue/offerings/PRP-KEYS?added=1');
     const page = await manager.get('/catalogue/offerings/PRP-KEYS?added=1');
     expect(page.body).toContain('Offering added');
+    // Its standard price, from today, until further notice.
+    expect(page.body).toMatch(/£12\.50[\s\S]*?Until further notice[\s\S]*?In force/);
+    expect((await manager.get('/catalogue/offerings/PRP-KEYS/edit')).body).not.toContain('name="price"');
     expect(page.body).toContain('Brightwater Facilities Ltd');
 
     const edit = await manager.get('/catalogue/offerings/PRP-KEYS/edit');

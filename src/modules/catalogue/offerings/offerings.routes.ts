@@ -7,7 +7,8 @@ import { notice, pageSchema, submit, type Values } from '../catalogue.pages.js';
 import { targetRows } from '../sla-policies/targets.js';
 import { tariffRow } from '../tariffs/tariffs.routes.js';
 import type { OfferingsService, Resolved } from './offerings.service.js';
-import { OfferingBody, STATUSES, UNITS } from './offerings.schemas.js';
+import { NewOfferingBody, OfferingBody, STATUSES, UNITS } from './offerings.schemas.js';
+import { priceProblem } from '../tariffs/tariffs.schemas.js';
 import {
   builderView,
   checkedWithQuestions,
@@ -23,12 +24,14 @@ const FIELDS = [
   'description',
   'lgslId',
   'unit',
+  'price',
   'formFields',
   'slaPolicy',
   'approvalRequired',
   'status',
 ];
 const reader = inputOf(OfferingBody);
+const newReader = inputOf(NewOfferingBody);
 
 /** The offering form with its questions from the builder, every problem found in one pass. */
 function offeringFromForm(body: Values, questions: QuestionDraft[]) {
@@ -37,6 +40,17 @@ function offeringFromForm(body: Values, questions: QuestionDraft[]) {
     questions,
     'formFields',
   );
+}
+
+/** The form of a new offering, which may give its standard price too. */
+function newOfferingFromForm(body: Values, questions: QuestionDraft[]) {
+  const checked = checkedWithQuestions(
+    (formFields) => newReader.fromForm({ ...body, formFields }),
+    questions,
+    'formFields',
+  );
+  const problem = body.price ? priceProblem(body.price, 'price') : {};
+  return Object.keys(problem).length ? { errors: { ...(checked.errors ?? {}), ...problem } } : checked;
 }
 
 /** An offering as its page shows it: its SLA targets as sentences. */
@@ -138,7 +152,7 @@ export async function offeringsRoutes(app: FastifyInstance, options: { offerings
     if (change) return offeringForm(request, reply, { values: body, ...change });
     return submit(
       reply,
-      offeringFromForm(body, questions),
+      newOfferingFromForm(body, questions),
       async (input) =>
         `/catalogue/offerings/${(await offerings.add(callerOf(request), input)).offering.code}?added=1`,
       (errors) => offeringForm(request, reply, { values: body, questions, errors }),

@@ -86,6 +86,22 @@ export const OfferingBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A new offering: as any offering, and if given its standard price, in force from today until further notice. */
+export const NewOfferingBody = Type.Object(
+  {
+    ...OfferingBody.properties,
+    price: Type.Optional(
+      Type.Union([Type.String({ maxLength: 20 }), Type.Null()], {
+        default: null,
+        description:
+          'The standard unit price in pounds as text ("12.50"), in force from today (in the UK) until further notice; null or absent: none yet',
+        ...says(E('priceFormat')),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** A partner's variant: what it leaves out (null, empty or absent) it takes from the standard. */
 export const VariantBody = Type.Object(
   {
@@ -108,6 +124,7 @@ export const VariantParams = Type.Object({
 export const PageVariantParams = Type.Object({ code: Code(40), partner: Code(16) });
 
 export type OfferingValues = Filled<Static<typeof OfferingBody>>;
+export type NewOfferingValues = Filled<Static<typeof NewOfferingBody>>;
 export type VariantValues = Filled<Static<typeof VariantBody>>;
 type FieldValues = Static<typeof FormFieldSchema>;
 

@@ -16,7 +16,10 @@ import {
   type OfferingValues as StoredValues,
   type Variant,
 } from './offerings.repository.js';
-import { formFieldsOf, type OfferingValues } from './offerings.schemas.js';
+import { formFieldsOf, type NewOfferingValues, type OfferingValues } from './offerings.schemas.js';
+import { recordPrice } from '../tariffs/tariffs.service.js';
+import { PRICE_PROBLEMS } from '../tariffs/tariffs.schemas.js';
+import { parsePence } from '../../../kernel/money.js';
 import { differences, lgslUri, priceOf, resolve, type ResolvedOffering } from './resolution.js';
 
 export type Resolved = ResolvedOffering<SlaPolicy>;
@@ -263,13 +266,28 @@ export function offeringsService(db: Database) {
       });
     },
 
-    async add(caller: Caller, input: OfferingValues): Promise<{ offering: Offering; slaPolicy: SlaPolicy }> {
+    /** Adds an offering, and with it its standard price from today if one is given. */
+    async add(
+      caller: Caller,
+      { price: priceText, ...input }: NewOfferingValues,
+    ): Promise<{ offering: Offering; slaPolicy: SlaPolicy }> {
+      const price = priceText ? parsePence(priceText) : undefined;
+      if (price && 'problem' in price) throw validationFailed({ price: PRICE_PROBLEMS[price.problem] });
       return unit(caller, async (tx, access) => {
         policy.manageAnyLine(access);
         const { line, slaPolicy, values } = await lineAndPolicy(tx, access, input);
         if (await repo.byCode(tx, line.orgId, input.code)) throw codeTaken('An offering');
         const offering = await repo.insert(tx, line, input.code, values);
         await record(tx, caller, 'offering.add', offering, slaPolicy.code);
+        if (price)
+          await recordPrice(tx, caller, offering, {
+            offering: offering.code,
+            organisation: null,
+            orgId: offering.hostOrgId,
+            pence: price.pence,
+            validFrom: londonDate(),
+            validTo: null,
+          });
         return { offering, slaPolicy };
       });
     },

@@ -94,3 +94,104 @@ describe('the prices page', () => {
     expect((await agent.get('/catalogue/tariffs')).statusCode).toBe(404);
   });
 });
+
+describe('one price at a time, on pages', () => {
+  const form = {
+    offering: 'PRT-POST',
+    organisation: 'BWF',
+    unitPrice: '0.75',
+    'validFrom-day': '1',
+    'validFrom-month': '4',
+    'validFrom-year': '2031',
+    'validTo-day': '31',
+    'validTo-month': '12',
+    'validTo-year': '2031',
+  };
+
+  it('adds a price with GOV.UK date inputs, naming every wrong field at once and adding nothing', async () => {
+    const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
+    const page = await manager.get('/catalogue/tariffs/new?offering=PRT-POST');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<option value="PRT-POST" selected>/);
+    expect(page.body).toContain('Every partner without its own price (the standard price)');
+
+    const bad = await manager.post('/catalogue/tariffs', {
+      ...form,
+      unitPrice: '7.5p',
+      'validFrom-day': '30',
+      'validFrom-month': '2',
+      'validTo-day': '1',
+      'validTo-month': '1',
+      'validTo-year': '2031',
+    });
+    expect(bad.statusCode).toBe(400);
+    const summary = errorSummary(bad.body);
+    expect(summary).toContain('Enter the unit price in pounds');
+    expect(summary).toContain('The date the price starts must be a real date');
+    expect(bad.body).toContain('href="#validFrom-day"');
+    expect(bad.body).toContain('value="7.5p"');
+
+    const before = await manager.get('/catalogue/tariffs');
+    expect(before.body).not.toContain('£0.75');
+    const good = await manager.post('/catalogue/tariffs', form);
+    expect(good.statusCode).toBe(303);
+    expect(good.headers.location).toBe('/catalogue/tariffs?added=1');
+    const after = await manager.get('/catalogue/tariffs?added=1');
+    expect(after.body).toContain('Price added');
+    expect(after.body).toMatch(/Brightwater Facilities Ltd[\s\S]*?£0\.75[\s\S]*?1 April 2031/);
+
+    // The same dates again overlap the price just added, said on the form.
+    const again = await manager.post('/catalogue/tariffs', form);
+    expect(again.statusCode).toBe(400);
+    expect(errorSummary(again.body)).toMatch(/overlap/i);
+  });
+
+  it('ends a price on a day, never later than planned, and keeps it from other people', async () => {
+    const manager = await signedInBrowser(t.app, 'service.manager@mercia.example');
+    const list = await manager.get('/catalogue/tariffs');
+    const end =
+      /href="(\/catalogue\/tariffs\/[0-9a-f-]{36}\/end)">End<span class="govuk-visually-hidden"> [^<]*Brightwater Facilities Ltd, 1 April 2031/.exec(
+        list.body,
+      )?.[1];
+    expect(end).toBeDefined();
+    const page = await manager.get(end!);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('paid by Brightwater Facilities Ltd, from 1 April 2031');
+
+    const before = await manager.post(end!, {
+      'validTo-day': '31',
+      'validTo-month': '3',
+      'validTo-year': '2031',
+    });
+    expect(before.statusCode).toBe(400);
+    expect(errorSummary(before.body)).toContain('The end date must be the same as or after the start date');
+    const unreal = await manager.post(end!, {
+      'validTo-day': '31',
+      'validTo-month': '13',
+      'validTo-year': '2031',
+    });
+    expect(unreal.statusCode).toBe(400);
+    expect(unreal.body).toContain('href="#validTo-month"');
+
+    for (const who of ['finance@mercia.example', 'manager@wyvern.example', 'requester@brightwater.example']) {
+      const other = await signedInBrowser(t.app, who);
+      expect((await other.get(end!)).statusCode, who).toBe(404);
+      expect(
+        (await other.post(end!, { 'validTo-day': '1', 'validTo-month': '5', 'validTo-year': '2031' }))
+          .statusCode,
+        who,
+      ).toBe(404);
+    }
+
+    const ended = await manager.post(end!, {
+      'validTo-day': '30',
+      'validTo-month': '4',
+      'validTo-year': '2031',
+    });
+    expect(ended.statusCode).toBe(303);
+    expect((await manager.get('/catalogue/tariffs?ended=1')).body).toMatch(
+      /£0\.75[\s\S]*?1 April 2031[\s\S]*?30 April 2031/,
+    );
+    expect((await manager.get('/catalogue/tariffs/not-an-id/end')).statusCode).toBeGreaterThanOrEqual(400);
+  });
+});

@@ -2,12 +2,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldErrors } from '../../../platform/errors.js';
 import {
   callerOf,
+  datesAndErrors,
   fieldErrorsOf,
   formBody,
   formErrors,
+  readDates,
   translate,
   translatePlural,
+  type WantedDate,
 } from '../../../platform/web/index.js';
+import { inputOf, type Checked } from '../../../platform/api/index.js';
+import { pageSchema, submit, type Values } from '../catalogue.pages.js';
+import { priceProblem, TariffBody, TariffEndBody, TariffParams } from './tariffs.schemas.js';
 import { londonDate } from '../../../kernel/dates.js';
 import type { TariffsService } from './tariffs.service.js';
 import { problemLine, type ImportProblem } from './tariffs.import.js';
@@ -27,8 +33,114 @@ export const tariffRow = (tariff: Tariff, today = londonDate()) => ({
   status: tariffStatus(tariff, today),
 });
 
+const PRICE_FIELDS = ['offering', 'organisation', 'unitPrice', 'validFrom', 'validTo'];
+const STARTS: WantedDate = { name: 'validFrom', what: 'catalogue.tariffs.validFromWhat' };
+const ENDS: WantedDate = { name: 'validTo', what: 'catalogue.tariffs.validToWhat', optional: true };
+const price = inputOf(TariffBody);
+const ending = inputOf(TariffEndBody);
+
+/**
+ * A form read against its schema with the problems found beside it (its date inputs', the price's),
+ * which take the place of the schema's for those fields: every problem of the form at once.
+ */
+function withProblems<T>(checked: Checked<T>, problems: FieldErrors): Checked<T> {
+  if (!checked.errors && !Object.keys(problems).length) return checked;
+  return { errors: { ...(checked.errors ?? {}), ...problems } };
+}
+
 export async function tariffsRoutes(app: FastifyInstance, options: { tariffs: TariffsService }) {
   const { tariffs } = options;
+
+  const priceForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: { values?: Values; errors?: FieldErrors } = {},
+  ) => {
+    const { offerings, partners } = await tariffs.form(callerOf(request));
+    const { errorList, fields, dates } = datesAndErrors(
+      data.values,
+      [{ ...STARTS, stored: londonDate() }, ENDS],
+      data.errors ?? {},
+      PRICE_FIELDS,
+    );
+    return reply.status(data.errors ? 400 : 200).page('catalogue/tariffs/views/tariff-form.njk', {
+      title: translate('catalogue.tariffs.addTitle'),
+      offerings,
+      partners,
+      // From an offering's page, its price: `?offering=IT-LAPTOP` chooses it.
+      values: data.values ?? { offering: (request.query as Record<string, unknown>).offering },
+      dates,
+      errorList,
+      fields,
+    });
+  };
+
+  app.get('/catalogue/tariffs/new', (request, reply) => priceForm(request, reply));
+
+  app.post('/catalogue/tariffs', async (request, reply) => {
+    const body = formBody(request);
+    const read = readDates(body, [STARTS, ENDS]);
+    const input = withProblems(
+      price.fromForm({
+        offering: body.offering,
+        organisation: body.organisation,
+        unitPrice: body.unitPrice,
+        validFrom: read.values.validFrom,
+        validTo: read.values.validTo,
+      }),
+      { ...priceProblem(body.unitPrice), ...read.errors },
+    );
+    return submit(
+      reply,
+      input,
+      async (value) => {
+        await tariffs.add(callerOf(request), value);
+        return '/catalogue/tariffs?added=1';
+      },
+      (errors) => priceForm(request, reply, { values: body, errors }),
+    );
+  });
+
+  const endForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    data: { values?: Values; errors?: FieldErrors } = {},
+  ) => {
+    const tariff = await tariffs.get(callerOf(request), id);
+    const { errorList, fields, dates } = datesAndErrors(
+      data.values,
+      [{ ...ENDS, optional: false, stored: tariff.validTo ?? londonDate() }],
+      data.errors ?? {},
+      ['validTo'],
+    );
+    return reply.status(data.errors ? 400 : 200).page('catalogue/tariffs/views/tariff-end.njk', {
+      title: translate('catalogue.tariffs.endTitle'),
+      tariff,
+      dates,
+      errorList,
+      fields,
+    });
+  };
+
+  app.get('/catalogue/tariffs/:id/end', pageSchema(TariffParams), (request, reply) =>
+    endForm(request, reply, (request.params as { id: string }).id),
+  );
+
+  app.post('/catalogue/tariffs/:id/end', pageSchema(TariffParams), async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const body = formBody(request);
+    const read = readDates(body, [{ ...ENDS, optional: false }]);
+    return submit(
+      reply,
+      withProblems(ending.fromForm({ validTo: read.values.validTo }), read.errors),
+      async ({ validTo }) => {
+        await tariffs.end(callerOf(request), id, validTo);
+        return '/catalogue/tariffs?ended=1';
+      },
+      (errors) => endForm(request, reply, id, { values: body, errors }),
+    );
+  });
 
   const tariffsPage = async (
     request: FastifyRequest,
@@ -61,7 +173,11 @@ export async function tariffsRoutes(app: FastifyInstance, options: { tariffs: Ta
       fields,
       notice: query.imported
         ? translatePlural('catalogue.tariffs.imported', Number(query.imported) || 0)
-        : undefined,
+        : query.added
+          ? translate('catalogue.tariffs.added')
+          : query.ended
+            ? translate('catalogue.tariffs.ended')
+            : undefined,
     });
   };
 

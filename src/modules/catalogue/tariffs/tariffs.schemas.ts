@@ -86,6 +86,12 @@ export function tariffOf(values: TariffValues): Checked<TariffInput> {
   return { value: { ...rest, pence: price.pence } };
 }
 
+/** A price's own problem as typed, if it has one ("7.5p"), under `field`. */
+export function priceProblem(text: unknown, field = 'unitPrice'): FieldErrors {
+  const read = parsePence(text);
+  return 'problem' in read ? { [field]: PRICE_PROBLEMS[read.problem] } : {};
+}
+
 const reader = inputOf(TariffBody);
 
 /** A price from text (a line of a CSV file): every problem it has, each field's and the price's together. */

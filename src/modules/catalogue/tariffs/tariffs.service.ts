@@ -2,6 +2,7 @@ import { scopeOf, type Caller } from '../../../platform/auth/index.js';
 import { inScope, refusalOf, type Database, type Tx } from '../../../platform/db/index.js';
 import { DomainError, notFound, validationFailed, type FieldErrors } from '../../../platform/errors.js';
 import { formatPounds } from '../../../kernel/money.js';
+import { isUuid } from '../../../platform/ids.js';
 import { auditBy } from '../../audit/index.js';
 import { agreementsRepository } from '../../organisations/index.js';
 import { accessOf, cataloguePolicy as policy, type Access } from '../catalogue.policy.js';
@@ -35,6 +36,43 @@ function partnerCodes(tx: Tx): PartnerLookup {
       );
     return (await byLine.get(lineId)!).get(code);
   };
+}
+
+/**
+ * Records a price of an offering and its audit entry, in the caller's unit of work: for the
+ * prices pages and API, and for the standard price given with a new offering. Overlaps are the
+ * caller's to check first; the database refuses any that slip through.
+ */
+export async function recordPrice(
+  tx: Tx,
+  caller: Caller,
+  offering: { id: string; code: string; hostOrgId: string; serviceLineId: string },
+  input: TariffInput & { orgId: string },
+): Promise<string> {
+  const id = await repo.insert(tx, {
+    orgId: input.orgId,
+    hostOrgId: offering.hostOrgId,
+    serviceLineId: offering.serviceLineId,
+    offeringId: offering.id,
+    pence: input.pence,
+    validFrom: input.validFrom,
+    validTo: input.validTo,
+    createdBy: caller.principal.userId,
+  });
+  await auditBy(tx, caller, {
+    orgId: offering.hostOrgId,
+    action: 'tariff.add',
+    entityType: 'tariff',
+    entityId: id,
+    after: {
+      offering: offering.code,
+      organisation: input.organisation,
+      unitPrice: formatPounds(input.pence),
+      validFrom: input.validFrom,
+      validTo: input.validTo,
+    },
+  });
+  return id;
 }
 
 /**
@@ -75,30 +113,7 @@ export function tariffsService(db: Database) {
       );
     // A write racing this one can pass the check above too; the database then refuses the second,
     // which the unit of work answers with the same ERR_TARIFF_OVERLAP (catalogue.errors.ts).
-    const id = await repo.insert(tx, {
-      orgId,
-      hostOrgId: offering.hostOrgId,
-      serviceLineId: offering.serviceLineId,
-      offeringId: offering.id,
-      pence: input.pence,
-      validFrom: input.validFrom,
-      validTo: input.validTo,
-      createdBy: caller.principal.userId,
-    });
-    await auditBy(tx, caller, {
-      orgId: offering.hostOrgId,
-      action: 'tariff.add',
-      entityType: 'tariff',
-      entityId: id,
-      after: {
-        offering: offering.code,
-        organisation: input.organisation,
-        unitPrice: formatPounds(input.pence),
-        validFrom: input.validFrom,
-        validTo: input.validTo,
-      },
-    });
-    return id;
+    return recordPrice(tx, caller, offering, { ...input, orgId });
   };
 
   return {
@@ -107,6 +122,33 @@ export function tariffsService(db: Database) {
       return unit(caller, async (tx, access) => {
         const { lineIds, orgIds, canChange } = policy.seePrices(access);
         return { tariffs: await repo.list(tx, { lineIds, ...(orgIds ? { orgIds } : {}) }), canChange };
+      });
+    },
+
+    /** What the form for one price offers: the offerings of the lines the caller keeps, and the partners taking them. */
+    async form(caller: Caller) {
+      return unit(caller, async (tx, access) => {
+        policy.manageAnyLine(access);
+        const offerings = await offeringsRepository.list(tx, { lineIds: access.managedLineIds });
+        const partners = await agreementsRepository.partnersTaking(
+          tx,
+          access.hostOrgId!,
+          access.managedLineIds,
+        );
+        return {
+          offerings: offerings.map(({ code, name }) => ({ code, name })),
+          partners: partners.map(({ code, name }) => ({ code, name })),
+        };
+      });
+    },
+
+    /** One price the caller may change, to end it. */
+    async get(caller: Caller, id: string): Promise<Tariff> {
+      return unit(caller, async (tx, access) => {
+        policy.manageAnyLine(access);
+        const tariff = isUuid(id) ? await repo.byId(tx, id.toLowerCase()) : undefined;
+        if (!tariff || !access.managedLineIds.includes(tariff.serviceLineId)) throw notFound('That price');
+        return tariff;
       });
     },
 
@@ -124,7 +166,7 @@ export function tariffsService(db: Database) {
     async end(caller: Caller, id: string, validTo: string): Promise<Tariff> {
       return unit(caller, async (tx, access) => {
         policy.manageAnyLine(access);
-        const tariff = await repo.byId(tx, id.toLowerCase());
+        const tariff = isUuid(id) ? await repo.byId(tx, id.toLowerCase()) : undefined;
         if (!tariff || !access.managedLineIds.includes(tariff.serviceLineId)) throw notFound('That price');
         if (validTo < tariff.validFrom)
           throw validationFailed({ validTo: 'catalogue.errors.validToBeforeFrom' });

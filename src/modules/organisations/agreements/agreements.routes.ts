@@ -4,14 +4,12 @@ import type { FieldErrors } from '../../../platform/errors.js';
 import { inputOf, inputValidator } from '../../../platform/api/index.js';
 import {
   callerOf,
-  dateInputErrors,
-  dateInputFrom,
+  datesAndErrors,
   fieldErrorsOf,
   formBody,
-  formErrors,
-  readDateInput,
+  readDates,
   translate,
-  type DateInputField,
+  type WantedDate,
 } from '../../../platform/web/index.js';
 import { londonDate } from '../../../kernel/dates.js';
 import type { AgreementsService } from './agreements.service.js';
@@ -27,52 +25,9 @@ type Values = Record<string, unknown>;
 const added = inputOf(AgreementBody);
 const ended = inputOf(AgreementEndBody);
 
-type DateName = 'validFrom' | 'validTo';
-const WHAT: Record<DateName, string> = {
-  validFrom: 'agreements.validFromWhat',
-  validTo: 'agreements.validToWhat',
-};
-/** Where the error summary's link for each date goes: its first box, unless told otherwise. */
-const DATE_IDS = { validFrom: 'validFrom-day', validTo: 'validTo-day' };
-
-/**
- * The agreement's dates as typed into GOV.UK date inputs, put where the schema reads them, with
- * the date inputs' own problems ("The date the agreement starts must be a real date") first.
- */
-function readDates(body: Values, wanted: Array<{ name: DateName; optional: boolean }>) {
-  const dates = wanted.map(({ name, optional }) => readDateInput(body, name, { what: WHAT[name], optional }));
-  const values: Values = { ...body };
-  for (const date of dates) values[date.name] = date.value ?? '';
-  return { dates, values, ...dateInputErrors(dates) };
-}
-
-/**
- * The date inputs to show, as typed after a submission or from the values stored, with the form's
- * problems: the summary's links go to the first wrong box of each.
- */
-function datesAndErrors(
-  body: Values | undefined,
-  wanted: Array<{ name: DateName; optional: boolean; stored?: string | null }>,
-  errors: FieldErrors,
-  order: string[],
-) {
-  const read = body
-    ? readDates(body, wanted)
-    : { dates: wanted.map(({ name, stored }) => dateInputFrom(name, stored)), ids: {} };
-  const { errorList, fields } = formErrors(errors, order, { ...DATE_IDS, ...read.ids });
-  const dates: Record<string, DateInputField> = Object.fromEntries(
-    read.dates.map((date) => [
-      date.name,
-      {
-        ...date,
-        error: fields[date.name]?.text,
-        // A rule across fields (an end before the start) marks the whole date.
-        invalid: fields[date.name] && !date.invalid.length ? ['day', 'month', 'year'] : date.invalid,
-      },
-    ]),
-  );
-  return { errorList, fields, dates };
-}
+/** The agreement's dates, as its forms ask for them. */
+const VALID_FROM: WantedDate = { name: 'validFrom', what: 'agreements.validFromWhat' };
+const VALID_TO: WantedDate = { name: 'validTo', what: 'agreements.validToWhat', optional: true };
 
 /** Which service lines a partner takes, on pages: for platform administrators. */
 export async function agreementsRoutes(app: FastifyInstance, options: { agreements: AgreementsService }) {
@@ -103,10 +58,7 @@ export async function agreementsRoutes(app: FastifyInstance, options: { agreemen
     const view = await agreements.list(callerOf(request), id);
     const { errorList, fields, dates } = datesAndErrors(
       data.values,
-      [
-        { name: 'validFrom', optional: false, stored: londonDate() },
-        { name: 'validTo', optional: true },
-      ],
+      [{ ...VALID_FROM, stored: londonDate() }, VALID_TO],
       data.errors ?? {},
       ['serviceLine', 'validFrom', 'validTo'],
     );
@@ -139,7 +91,7 @@ export async function agreementsRoutes(app: FastifyInstance, options: { agreemen
     );
     const { errorList, fields, dates } = datesAndErrors(
       data.values,
-      [{ name: 'validTo', optional: false, stored: agreement.validTo }],
+      [{ ...VALID_TO, optional: false, stored: agreement.validTo }],
       data.errors ?? {},
       ['validTo'],
     );
@@ -171,10 +123,7 @@ export async function agreementsRoutes(app: FastifyInstance, options: { agreemen
       policy.recordAgreements(callerOf(request).principal, id);
       const body = formBody(request);
       const again = (errors: FieldErrors) => listPage(request, reply, id, { values: body, errors });
-      const read = readDates(body, [
-        { name: 'validFrom', optional: false },
-        { name: 'validTo', optional: true },
-      ]);
+      const read = readDates(body, [VALID_FROM, VALID_TO]);
       const input = added.fromForm(read.values);
       if (input.errors || Object.keys(read.errors).length) return again({ ...input.errors, ...read.errors });
       return submit(
@@ -202,7 +151,7 @@ export async function agreementsRoutes(app: FastifyInstance, options: { agreemen
       policy.recordAgreements(callerOf(request).principal, params.id);
       const body = formBody(request);
       const again = (errors: FieldErrors) => endPage(request, reply, params, { values: body, errors });
-      const read = readDates(body, [{ name: 'validTo', optional: false }]);
+      const read = readDates(body, [{ ...VALID_TO, optional: false }]);
       const input = ended.fromForm(read.values);
       if (input.errors || Object.keys(read.errors).length) return again({ ...input.errors, ...read.errors });
       return submit(
