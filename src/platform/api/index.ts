@@ -87,6 +87,7 @@ export {
   inputValidator,
   filled,
   says,
+  withProblems,
   CAPITALS,
   type Filled,
   type InputReader,

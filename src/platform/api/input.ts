@@ -41,6 +41,16 @@ export function filled<T>(value: T): Filled<T> {
 
 export type Checked<T> = { value: T; errors?: undefined } | { value?: undefined; errors: FieldErrors };
 
+/**
+ * An input read against its schema with the problems found beside it (a form's date inputs', a
+ * price's, a question builder's), which take the place of the schema's for the same fields: every
+ * problem of a form in one pass.
+ */
+export function withProblems<T>(checked: Checked<T>, problems: FieldErrors): Checked<T> {
+  if (!checked.errors && !Object.keys(problems).length) return checked;
+  return { errors: { ...(checked.errors ?? {}), ...problems } };
+}
+
 export interface InputReader<S extends TSchema> {
   /** The input normalised and checked, or its problems by field. */
   check(input: unknown): Checked<Filled<Static<S>>>;

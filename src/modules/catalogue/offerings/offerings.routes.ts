@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldErrors } from '../../../platform/errors.js';
-import { inputOf } from '../../../platform/api/index.js';
+import { inputOf, withProblems } from '../../../platform/api/index.js';
 import { callerOf, formBody, formErrors, translate } from '../../../platform/web/index.js';
 import { CodeParams } from '../catalogue.schemas.js';
 import { notice, pageSchema, submit, type Values } from '../catalogue.pages.js';
@@ -49,8 +49,7 @@ function newOfferingFromForm(body: Values, questions: QuestionDraft[]) {
     questions,
     'formFields',
   );
-  const problem = body.price ? priceProblem(body.price, 'price') : {};
-  return Object.keys(problem).length ? { errors: { ...(checked.errors ?? {}), ...problem } } : checked;
+  return withProblems(checked, body.price ? priceProblem(body.price, 'price') : {});
 }
 
 /** An offering as its page shows it: its SLA targets as sentences. */

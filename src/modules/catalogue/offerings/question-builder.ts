@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../../../platform/errors.js';
-import type { Checked } from '../../../platform/api/index.js';
+import { withProblems, type Checked } from '../../../platform/api/index.js';
 import { translate } from '../../../platform/web/index.js';
 import type { Values } from '../catalogue.pages.js';
 import { FIELD_TYPES, type FormField } from './offerings.schemas.js';
@@ -157,7 +157,7 @@ export function withQuestionProblems<T>(
   if (!Object.keys(problems).length) return checked;
   const rest = { ...(checked.errors ?? {}) };
   delete rest[prefix];
-  return { errors: { ...rest, ...problems } };
+  return withProblems({ errors: rest }, problems);
 }
 
 /** The ids of the builder's inputs in page order, for the error summary. */

@@ -11,7 +11,7 @@ import {
   translatePlural,
   type WantedDate,
 } from '../../../platform/web/index.js';
-import { inputOf, type Checked } from '../../../platform/api/index.js';
+import { inputOf, withProblems } from '../../../platform/api/index.js';
 import { pageSchema, submit, type Values } from '../catalogue.pages.js';
 import { priceProblem, TariffBody, TariffEndBody, TariffParams } from './tariffs.schemas.js';
 import { londonDate } from '../../../kernel/dates.js';
@@ -38,15 +38,6 @@ const STARTS: WantedDate = { name: 'validFrom', what: 'catalogue.tariffs.validFr
 const ENDS: WantedDate = { name: 'validTo', what: 'catalogue.tariffs.validToWhat', optional: true };
 const price = inputOf(TariffBody);
 const ending = inputOf(TariffEndBody);
-
-/**
- * A form read against its schema with the problems found beside it (its date inputs', the price's),
- * which take the place of the schema's for those fields: every problem of the form at once.
- */
-function withProblems<T>(checked: Checked<T>, problems: FieldErrors): Checked<T> {
-  if (!checked.errors && !Object.keys(problems).length) return checked;
-  return { errors: { ...(checked.errors ?? {}), ...problems } };
-}
 
 export async function tariffsRoutes(app: FastifyInstance, options: { tariffs: TariffsService }) {
   const { tariffs } = options;
