@@ -261,11 +261,30 @@ describe('users and roles (platform administrator)', () => {
       .select('id')
       .where('code', '=', 'WDC')
       .executeTakeFirstOrThrow();
+    // No roles for someone with none there: nothing to save, and it says so, naming the field.
+    const auditCount = async () =>
+      Number(
+        (
+          await t.db.kysely
+            .selectFrom('audit_events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('entity_type', '=', 'membership')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const auditsBefore = await auditCount();
+    const nothing = await admin.post(`${userUrl}/roles`, { orgId: wdc.id });
+    expect(nothing.statusCode).toBe(400);
+    expect(nothing.body).toContain('Select at least one role to give them');
+    expect(nothing.body).not.toContain('Roles saved');
+    expect(await auditCount()).toBe(auditsBefore);
+
     const saved = await admin.post(`${userUrl}/roles`, {
       orgId: wdc.id,
       roles: ['requester', 'partner_manager'],
     });
     expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toMatch(/\?saved=1$/);
     expect((await admin.get(userUrl)).body).toContain('Wyvern District Council (WDC)');
 
     const olu = await signedInBrowser(t.app, 'olu.adeyemi@wyvern.example').catch(() => undefined);
@@ -288,6 +307,13 @@ describe('users and roles (platform administrator)', () => {
     expect(
       audit.some((a) => a.action === 'membership.add' && JSON.stringify(a.after).includes('partner_manager')),
     ).toBe(true);
+
+    // Clearing every role removes them, and the notice says that, not "saved".
+    const removed = await admin.post(`${userUrl}/roles`, { orgId: wdc.id });
+    expect(removed.statusCode).toBe(303);
+    expect((await admin.get(removed.headers.location as string)).body).toContain(
+      'Removed from the organisation',
+    );
   });
 
   it('re-renders the form with every problem, keeping what was typed', async () => {

@@ -157,11 +157,13 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
       ? 'users.created'
       : query.saved
         ? 'users.rolesSaved'
-        : query.disabled
-          ? 'users.disabledNotice'
-          : query.enabled
-            ? 'users.enabledNotice'
-            : undefined;
+        : query.removed
+          ? 'users.rolesRemoved'
+          : query.disabled
+            ? 'users.disabledNotice'
+            : query.enabled
+              ? 'users.enabledNotice'
+              : undefined;
     return reply.status(status).page('identity/views/user.njk', {
       title: user.name,
       user,
@@ -180,8 +182,8 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     if (!isUuid(id)) throw notFound('That user');
     const body = formBody(request);
     try {
-      await identity.setRoles(ctx(request), id, { orgId: body.orgId, roles: body.roles });
-      return reply.redirect(`/users/${id}?saved=1`, 303);
+      const done = await identity.setRoles(ctx(request), id, { orgId: body.orgId, roles: body.roles });
+      return reply.redirect(`/users/${id}?${done === 'removed' ? 'removed' : 'saved'}=1`, 303);
     } catch (error) {
       const errors = fieldErrorsOf(error);
       if (!errors) throw error;

@@ -320,11 +320,16 @@ export function identityService(db: Database, options: IdentityOptions) {
     },
 
     /** Sets a person's roles in one organisation; no roles removes them from it. */
-    async setRoles(ctx: Context, userId: string, input: { orgId: unknown; roles: unknown }) {
+    /** Gives, changes or (with no roles) removes a person's roles in one organisation; says which it did. */
+    async setRoles(
+      ctx: Context,
+      userId: string,
+      input: { orgId: unknown; roles: unknown },
+    ): Promise<'given' | 'changed' | 'removed'> {
       if (!isPlatformAdmin(ctx.principal)) throw forbidden();
       const { value, errors } = validateRoles(input);
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
-      await changingCredentials(scopeOf(ctx.principal), async (tx) => {
+      return changingCredentials(scopeOf(ctx.principal), async (tx) => {
         const user = await repo.findUser(tx, userId);
         if (!user) throw notFound('That user');
         const org = await tx
@@ -342,6 +347,9 @@ export function identityService(db: Database, options: IdentityOptions) {
           );
         }
         const before = await repo.findMembership(tx, value.orgId, userId);
+        // No roles for someone who has none there: nothing to save, and saying "saved" would mislead.
+        if (value.roles.length === 0 && !before)
+          throw validationFailed({ roles: 'users.errors.rolesNoneToRemove' });
         if (value.roles.length === 0) await repo.removeMembership(tx, value.orgId, userId);
         else await repo.upsertMembership(tx, value.orgId, userId, value.roles);
         await auditBy(tx, ctx, {
@@ -353,6 +361,7 @@ export function identityService(db: Database, options: IdentityOptions) {
           before: before ? { roles: before.roles } : undefined,
           after: value.roles.length ? { roles: value.roles } : undefined,
         });
+        return value.roles.length === 0 ? 'removed' : before ? 'changed' : 'given';
       });
     },
 

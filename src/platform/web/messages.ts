@@ -239,6 +239,7 @@ export const en = {
     rolesHint: 'Select all that apply. Clear them all to remove the person from the organisation',
     created: 'User added',
     rolesSaved: 'Roles saved',
+    rolesRemoved: 'Removed from the organisation: they have no roles there now',
     disabledNotice: 'User disabled and signed out everywhere',
     enabledNotice: 'User enabled',
     errors: {
@@ -251,6 +252,8 @@ export const en = {
       passwordLong: 'Password must be 128 characters or fewer',
       passwordCommon: 'Choose a password that is harder to guess; that one is too common',
       organisationMissing: 'Select an organisation',
+      rolesNoneToRemove:
+        'Select at least one role to give them. They have no roles in that organisation, so there are none to remove',
       roleUnknown: 'Select roles from the list',
       disableSelf: 'You cannot disable your own account',
     },
