@@ -159,20 +159,23 @@ export const en = {
     executive: 'Executive',
     platform_administrator: 'Platform administrator',
   },
-  /** What each role can do in Tandem today: nothing here may promise a page that does not exist yet. */
+  /** What each role can do in Tandem: nothing here may promise a page that does not exist. */
   roleAbilities: {
-    requester: 'See the services your organisation takes, with their prices and service levels',
-    partner_manager: 'See the services your organisation takes and who has a role in it',
-    agent: 'See the services the shared service centre offers and the service levels it promises',
-    team_lead: 'See the services the shared service centre offers and the service levels it promises',
+    requester:
+      'Raise requests for the services your organisation takes and follow them; see those services with their prices and service levels',
+    partner_manager:
+      'Follow every request of your organisation and approve those that need it; see its prices, the service lines it takes, its usage and statements, and who has a role in it',
+    agent: 'Work the queue of requests from every partner: pick up, reply, pause, resolve and record time',
+    team_lead: 'Work the queue as an agent does, and assign requests to anyone in the teams you lead',
     service_manager:
-      'Maintain the offerings, prices, calendars and SLA policies of the service lines you manage',
+      'Maintain the offerings, prices, calendars and SLA policies of the service lines you manage, and record their usage',
     finance_officer:
-      'See the services the shared service centre offers, with their prices and service levels',
-    executive: 'See the services the shared service centre offers, with their prices and service levels',
+      'Keep charging arrangements, run and issue recharges, read every price, and build business cases and the savings ledger',
+    executive: 'Read recharges, statements and business cases, and approve business cases',
     platform_administrator:
       'Manage organisations, users and their roles, and record which service lines each partner takes',
   },
+
   organisations: {
     title: 'Organisations',
     add: 'Add an organisation',
