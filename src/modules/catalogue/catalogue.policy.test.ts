@@ -38,6 +38,23 @@ const outcome = (check: () => void) => {
 };
 
 describe("the catalogue's policy", () => {
+  it("shows prices to those they concern: managers theirs to change, the host's finance all, partners their own and the standard", () => {
+    const finance = access(principal('host', ['finance_officer']), []);
+    const executive = access(principal('host', ['executive']), []);
+    const requester = access(principal('partner', ['requester']), []);
+    const takesNothing = { ...access(principal('partner', ['partner_manager']), []), lineIds: [] };
+    expect(policy.seePrices(manager)).toEqual({ lineIds: [IT], canChange: true });
+    expect(policy.seePrices(finance)).toEqual({ lineIds: [IT, FIN], canChange: false });
+    expect(policy.seePrices(executive)).toEqual({ lineIds: [IT, FIN], canChange: false });
+    for (const someone of [partner, requester])
+      expect(policy.seePrices(someone)).toEqual({ lineIds: [IT], orgIds: [HOST, PARTNER], canChange: false });
+    for (const no of [agent, takesNothing]) {
+      expect(outcome(() => policy.seePrices(no))).toBe('ERR_NOT_FOUND');
+      expect(policy.canSeePrices(no)).toBe(false);
+    }
+    expect(policy.canSeePrices(partner)).toBe(true);
+  });
+
   it.each([
     ['the manager of the line', manager, IT, 'allowed'],
     ['a manager of another line', otherManager, IT, 'ERR_FORBIDDEN'],

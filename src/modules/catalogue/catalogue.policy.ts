@@ -75,6 +75,17 @@ export interface PriceView {
   canChange: boolean;
 }
 
+/** The rule behind `seePrices`: whose prices the caller reads, or undefined for none. */
+function priceViewOf(access: Access): PriceView | undefined {
+  if (access.managedLineIds.length) return { lineIds: access.managedLineIds, canChange: true };
+  const { principal } = access;
+  if (access.isHost && (hasRole(principal, 'finance_officer') || hasRole(principal, 'executive')))
+    return { lineIds: access.lineIds, canChange: false };
+  if (!access.isHost && access.lineIds.length)
+    return { lineIds: access.lineIds, orgIds: ownersOf(access), canChange: false };
+  return undefined;
+}
+
 /** The checks a catalogue use case opens with. */
 export interface CataloguePolicy {
   manageAnyLine(access: Access): void;
@@ -106,22 +117,13 @@ export const cataloguePolicy: CataloguePolicy = {
    * else finds nothing.
    */
   seePrices(access: Access): PriceView {
-    if (access.managedLineIds.length) return { lineIds: access.managedLineIds, canChange: true };
-    const { principal } = access;
-    if (access.isHost && (hasRole(principal, 'finance_officer') || hasRole(principal, 'executive')))
-      return { lineIds: access.lineIds, canChange: false };
-    if (!access.isHost && access.lineIds.length)
-      return { lineIds: access.lineIds, orgIds: ownersOf(access), canChange: false };
-    throw notFound();
+    const view = priceViewOf(access);
+    if (!view) throw notFound();
+    return view;
   },
 
   canSeePrices(access: Access): boolean {
-    try {
-      cataloguePolicy.seePrices(access);
-      return true;
-    } catch {
-      return false;
-    }
+    return priceViewOf(access) !== undefined;
   },
 
   /**
