@@ -40,6 +40,8 @@ export interface LifeContext {
   /** The line's teams, and the service centre's people who may work them. */
   teamIds: string[];
   workers: Worker[];
+  /** Still waiting for its approval at `now`, whenever it was raised (the demo keeps a few so). */
+  undecided?: boolean;
 }
 
 export interface Life {
@@ -121,14 +123,16 @@ export function lifeOf(context: LifeContext, submittedAt: Date, now: Date, rando
     steps.push({ at: when(), type: 'status', to: 'awaiting_approval', actor: 'system' });
     later(20 * MINUTE, 2 * DAY);
     const rejected = random() < 0.12;
-    const decided = add({
-      at: when(),
-      type: 'status',
-      to: rejected ? 'rejected' : 'open',
-      actor: 'partner_manager',
-      reason: rejected ? 'Not in this year’s budget' : null,
-      ...(approver ? { person: approver } : {}),
-    });
+    const decided =
+      !context.undecided &&
+      add({
+        at: when(),
+        type: 'status',
+        to: rejected ? 'rejected' : 'open',
+        actor: 'partner_manager',
+        reason: rejected ? 'Not in this year’s budget' : null,
+        ...(approver ? { person: approver } : {}),
+      });
     if (!decided || rejected) return life(priority);
   } else steps.push({ at: when(), type: 'status', to: 'open', actor: 'system' });
 

@@ -219,12 +219,21 @@ export async function seedRequests(db: Database, options: SeedOptions): Promise<
     (a, b) => a.getTime() - b.getTime(),
   );
   const numbers = new Map(world.counters);
+  // The demo's last few requests wait for a partner manager's approval, whatever the day it is
+  // loaded, so that someone always has approvals to give.
+  const needingApproval = (p: (typeof partners)[number]) =>
+    world.offerings.get(p.id)!.filter((o) => o.approvalRequired);
+  const approvers = partners.filter((p) => p.approvers.length && needingApproval(p).length);
+  const waiting = options.demo && approvers.length ? Math.min(3, count) : 0;
   let added = 0;
   for (let start = 0; start < count; start += batchSize) {
     const batch: BuiltRequest[] = [];
-    for (const submittedAt of times.slice(start, start + batchSize)) {
-      const partner = partners[Math.floor(random() * partners.length)]!;
-      const choices = world.offerings.get(partner.id)!;
+    for (const [i, submittedAt] of times.slice(start, start + batchSize).entries()) {
+      const undecided = start + i >= count - waiting;
+      const partner = undecided
+        ? approvers[(start + i) % approvers.length]!
+        : partners[Math.floor(random() * partners.length)]!;
+      const choices = undecided ? needingApproval(partner) : world.offerings.get(partner.id)!;
       const offering = choices[Math.floor(random() * choices.length)]!;
       const requester = partner.requesters.length
         ? partner.requesters[Math.floor(random() * partner.requesters.length)]!
@@ -235,6 +244,7 @@ export async function seedRequests(db: Database, options: SeedOptions): Promise<
         approver: partner.approvers[0] ?? null,
         teamIds: world.teams.get(offering.serviceLineId) ?? [],
         workers: world.workers,
+        undecided,
       };
       const life = lifeOf(context, submittedAt, now, random);
       const number = (numbers.get(partner.id) ?? 0) + 1;
