@@ -18,16 +18,15 @@
  * The statements are issued the way billing issues them (numbered by UPDATE), so the ledger's totals
  * are kept by the same trigger as in use. Targets: (a) ≥ 2,000 cases/s; (b) p95 < 100 ms.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { appraise, type AppraisalCase } from '../src/kernel/appraisal.js';
 import { loadConfig } from '../src/config.js';
+import { child, fmt, percentile, runTandem, stop } from './_support.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,10 +37,6 @@ const YEARS = ['2022-23', '2023-24', '2024-25', '2025-26', '2026-27'];
 const POOL_SIZE = loadConfig({}).databasePoolSize;
 const PASSWORD = 'Tandem-Demo-2026!';
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : '—';
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 // ---------------------------------------------------------------------------------------------
@@ -110,24 +105,6 @@ function appraisalBench() {
 // ---------------------------------------------------------------------------------------------
 // (b) the ledger
 
-function child(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const started = child(['bin/tandem.js', ...args], env);
-  let output = '';
-  started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  started.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => started.on('exit', resolve));
-  if (code !== 0) throw new Error(`tandem ${args.join(' ')} failed:\n${output}`);
-  return output;
-}
-
 /** What servers said at error level or above, to print beside the figures. */
 const serverErrors: string[] = [];
 
@@ -152,13 +129,6 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, probe: string): Pro
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function stop(process: ChildProcess | undefined): Promise<void> {
-  if (!process || process.exitCode !== null) return;
-  const exited = new Promise((resolve) => process.on('exit', resolve));
-  process.kill('SIGTERM');
-  await exited;
 }
 
 /** The bench data, in bulk SQL as the database's owner. */
@@ -300,10 +270,6 @@ interface Load {
   errors: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
-}
-
 function once(url: string, headers: Record<string, string>, duration: number, connections: number) {
   return new Promise<{ result: autocannon.Result; times: number[] }>((resolve, reject) => {
     const times: number[] = [];
@@ -367,17 +333,17 @@ async function main() {
   let bare: ChildProcess | undefined;
   try {
     log('migrating and loading the demo…');
-    await run(['seed', '--demo'], env);
+    await runTandem(['seed', '--demo'], env);
     await owner.connect();
     log(`seeding the ledger and ${fmt(LINES)} issued statement lines…`);
     await seed(owner, log);
     const kept = Number((await owner.query('select count(*) as n from ledger_charges')).rows[0].n);
     const token = (
-      await run(
+      await runTandem(
         ['token', 'create', '--email', 'executive@mercia.example', '--org', 'MCC', '--name', 'bench'],
         env,
       )
-    )
+    ).output
       .trim()
       .split('\n')
       .pop()!

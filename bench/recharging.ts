@@ -20,17 +20,15 @@
  * (b) and (d) are whole command-line runs, process start-up included; the start-up of the same
  * command with nothing to do (`tandem help`) is printed beside them.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { fmt, runTandem } from './_support.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEEP = process.env.BENCH_KEEP_DATABASE === '1';
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100);
@@ -39,29 +37,6 @@ const RUN_EVENTS = Number(process.env.BENCH_RUN_EVENTS ?? 10_000_000);
 /** The month the run charges (its events are made in SQL), and the month the imported events fall in. */
 const RUN_MONTH = { period: '2026-10', from: '2026-10-01', days: 31 };
 const IMPORT_MONTH = '2026-11';
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-/** Runs `tandem …` in a process of its own; resolves with its output and how long it took. */
-function tandem(args: string[], env: NodeJS.ProcessEnv): Promise<{ output: string; seconds: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['bin/tandem.js', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) =>
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve({ output, seconds: (performance.now() - started) / 1000 })
-        : reject(new Error(`tandem ${args.join(' ')} failed (${code}):\n${output}`)),
-    ),
-  );
-}
 
 /** The organisations charged, and the Finance offerings they are charged for, as the demo and this bench made them. */
 async function chargeable(owner: pg.Client) {
@@ -198,7 +173,7 @@ async function main() {
   const log = (line: string) => console.log(`[${fmt((performance.now() - started) / 1000)} s] ${line}`);
   try {
     log('migrating and loading the demo…');
-    await tandem(['seed', '--demo'], env);
+    await runTandem(['seed', '--demo'], env);
     await owner.connect();
     log(`adding ${fmt(ORGANISATIONS)} organisations taking Finance, charged per unit…`);
     const existing = Number(
@@ -215,11 +190,11 @@ async function main() {
       orgs,
       offerings.map((o) => o.code),
     );
-    const startup = await tandem(['help'], env);
+    const startup = await runTandem(['help'], env);
     log('(a) COPY into a bare table…');
     const ceiling = await copyCeiling(owner, file);
     log('(b) tandem usage import…');
-    const imported = await tandem(['usage', 'import', file], env);
+    const imported = await runTandem(['usage', 'import', file], env);
     const recorded = Number(
       (await owner.query<{ n: string }>(`select count(*) as n from usage_events where key like 'bench-%'`))
         .rows[0]!.n,
@@ -232,7 +207,7 @@ async function main() {
     await rawAggregate(owner); // warm the cache as the run will find it
     const raw = await rawAggregate(owner);
     log('(d) tandem recharge run…');
-    const run = await tandem(['recharge', 'run', '--period', RUN_MONTH.period], env);
+    const run = await runTandem(['recharge', 'run', '--period', RUN_MONTH.period], env);
     const statements = Number(
       (await owner.query<{ n: string }>(`select count(*) as n from recharge_statements`)).rows[0]!.n,
     );

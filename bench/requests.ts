@@ -28,9 +28,8 @@
  * Targets: (b) ≥ 50% of (a) with p99 < 50 ms at 32 connections; (c) p95 < 20 ms; (d) p95 < 50 ms;
  * (e) ≥ 200,000 histories/s. BENCH_SECONDS (10) is each route's measured time, in BENCH_ROUNDS (2) turns.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -40,8 +39,8 @@ import { clockPolicyOf, type SlaSnapshot } from '../src/modules/requests/clocks/
 import { clockHistoryOf, priorityAtSubmission } from '../src/modules/requests/clocks/history.js';
 import type { Priority, RequestEvent } from '../src/modules/requests/request.js';
 import { loadConfig } from '../src/config.js';
+import { child, fmt, percentile, runTandem, stop } from './_support.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONNECTIONS = 32;
 const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -56,24 +55,6 @@ const POOL_SIZE = loadConfig({}).databasePoolSize;
 const WORDS = ['printer', 'laptop new starter', 'invoice', 'password', 'WDC-000123'];
 
 // ---------------------------------------------------------------------------------------------
-
-function child(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const started = child(['bin/tandem.js', ...args], env);
-  let output = '';
-  started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  started.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => started.on('exit', resolve));
-  if (code !== 0) throw new Error(`tandem ${args.join(' ')} failed:\n${output}`);
-  return output;
-}
 
 /** Starts a server process and resolves once `probe` answers. */
 async function serve(args: string[], env: NodeJS.ProcessEnv, probe: string): Promise<ChildProcess> {
@@ -92,13 +73,6 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, probe: string): Pro
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function stop(process: ChildProcess | undefined): Promise<void> {
-  if (!process || process.exitCode !== null) return;
-  const exited = new Promise((resolve) => process.on('exit', resolve));
-  process.kill('SIGTERM');
-  await exited;
 }
 
 interface Route {
@@ -120,11 +94,6 @@ interface Load {
   p95: number;
   p99: number;
   errors: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** One autocannon run, with every response's time kept (autocannon reports no p95 of its own). */
@@ -304,11 +273,6 @@ async function replays(client: pg.Client, now: Date, seededFrom: Date) {
   return { histories: inputs.length, events, baseline, kernel };
 }
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : '—';
-
 async function main() {
   const name = `tandem_bench_requests_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -329,7 +293,7 @@ async function main() {
   const log = (line: string) => console.log(`[${fmt((performance.now() - started) / 1000)} s] ${line}`);
   try {
     log('migrating and loading the demo…');
-    await run(['seed', '--demo'], env);
+    await runTandem(['seed', '--demo'], env);
     await owner.connect();
     await owner.query(`create table bench_ceiling (id bigint generated always as identity primary key,
       subject text not null, created_at timestamptz not null default now())`);
@@ -344,7 +308,7 @@ async function main() {
       ['shared.officer@mercia.example', 'MCC-CHS'],
     ];
     const tokenOf = async (email: string, org: string) =>
-      (await run(['token', 'create', '--email', email, '--org', org, '--name', 'bench'], env))
+      (await runTandem(['token', 'create', '--email', email, '--org', org, '--name', 'bench'], env)).output
         .trim()
         .split('\n')
         .pop()!
@@ -415,7 +379,7 @@ async function main() {
 
     const seededFrom = (await owner.query<{ now: Date }>('select now()')).rows[0]!.now;
     log(`seeding ${SEEDED.toLocaleString('en-GB')} requests with whole histories (tandem seed --requests)…`);
-    await run(['seed', '--requests', String(SEEDED)], env);
+    await runTandem(['seed', '--requests', String(SEEDED)], env);
     log(`copying them up to ${TOTAL.toLocaleString('en-GB')} in bulk SQL…`);
     await multiply(owner, TOTAL, log);
     log('VACUUM ANALYZE…');
