@@ -247,6 +247,41 @@ describe('the node-postgres internals Tandem relies on', () => {
     await client.end();
   });
 
+  it('with a read timeout, a submittable’s `callback` (set by the Client) is what stops its timer', async () => {
+    const connection = new RecordingConnection();
+    const client = new pg.Client({ connection, query_timeout: 50 } as pg.ClientConfig) as ClientInternals;
+    await client.connect();
+    const submittable: {
+      submit(on: RecordingConnection): void;
+      handleReadyForQuery(): void;
+      callback?: (error: Error | null) => void;
+    } = {
+      submit: (on) => on.sync(),
+      handleReadyForQuery: () => submittable.callback?.(null),
+    };
+    void client.query(submittable as unknown as pg.QueryConfig);
+    expect(
+      typeof submittable.callback,
+      changed(
+        'the read timeout no longer wraps a submittable’s callback',
+        'pipeline.ts (ParseOnly calls it)',
+      ),
+    ).toBe('function');
+    await tick();
+    connection.emit('readyForQuery', { status: 'I' });
+    client.pipeline = true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(
+      connection.ended,
+      changed('calling the callback no longer stops the read timer', 'pipeline.ts'),
+    ).toBe(false);
+    await client.end();
+    expect(
+      (client as unknown as { _ended: boolean })._ended,
+      changed('an ended Client no longer says so in _ended', 'pipelined.ts (gone)'),
+    ).toBe(true);
+  });
+
   it('a socket connection’s stream can be corked and uncorked', () => {
     const { connection } = new pg.Client() as unknown as {
       connection: { stream: { cork?: unknown; uncork?: unknown } };

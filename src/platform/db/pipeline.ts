@@ -90,10 +90,22 @@ class PreambleQuery extends PgQuery {
 /**
  * Parses the preamble statements on a connection, without running them. On an error the client
  * forgets this query before the server's ReadyForQuery, so the error itself must end it.
+ *
+ * node-postgres puts its own `callback` on a submitted query when the connection has a read
+ * timeout, and only that callback stops the timer: if it is never called, the timer fires long
+ * after the work is done and, on a pipelined connection, destroys the connection and whatever
+ * reads are queued on it. So the end, either way, goes through `callback` when there is one.
  */
 class ParseOnly extends EventEmitter {
-  constructor(private readonly done: (error: Error | undefined) => void) {
+  callback?: (error: Error | null, result?: unknown) => void;
+
+  constructor(private readonly settle: (error: Error | undefined) => void) {
     super();
+  }
+
+  private done(error: Error | undefined): void {
+    this.callback?.(error ?? null);
+    this.settle(error);
   }
 
   submit(connection: Connection): void {

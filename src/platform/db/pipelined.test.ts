@@ -113,6 +113,26 @@ describe.runIf(testEngine() === 'server')('with no pipelined connections (pipeli
   });
 });
 
+// The read timer belongs to each read: a connection that has answered everything keeps working
+// however long it stays open.
+describe.runIf(testEngine() === 'server')('a shared connection kept busy past the read timeout', () => {
+  it('stays open and answers: nothing it has finished can time it out later', async () => {
+    const { name } = db as TestDatabase & { name: string };
+    const pool = pipelinedPool(databaseUrl(name), 1, 300);
+    try {
+      const client = await pool.connect();
+      const pid = async () =>
+        (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      const first = await pid();
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(await pid()).toBe(first);
+      expect(await pool.connect()).toBe(client);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
 // A read the server does not answer in time must not hold up, for ever, those queued behind it.
 describe.runIf(testEngine() === 'server')('a shared read that runs past its time', () => {
   it('fails, fails those queued behind it with the connection, and the next read opens a new one', async () => {

@@ -44,6 +44,15 @@ function writeOncePerTurn(client: pg.Client): void {
   }) as typeof client.query;
 }
 
+function gone(client: Shared): boolean {
+  const internals = client as unknown as {
+    _ending: boolean;
+    _ended: boolean;
+    connection: { stream: { destroyed: boolean } };
+  };
+  return internals._ending || internals._ended || internals.connection.stream.destroyed;
+}
+
 interface Corkable {
   cork(): void;
   uncork(): void;
@@ -55,6 +64,9 @@ export function pipelinedPool(
   readTimeoutMs = READ_TIMEOUT_MS,
 ): PipelinedPool {
   const slots: Array<Promise<Shared> | undefined> = new Array<Promise<Shared> | undefined>(size);
+  // The clients once open, to see at once that one has gone: its socket is destroyed (by a read
+  // that timed out) before the client hears of it and says so.
+  const opened: Array<Shared | undefined> = new Array<Shared | undefined>(size);
   let next = 0;
   let ended = false;
 
@@ -87,6 +99,7 @@ export function pipelinedPool(
       (client as unknown as { pipeline: boolean }).pipeline = true;
       client.release = () => {};
       writeOncePerTurn(client);
+      opened[slot] = client;
       return client;
     })();
     opening.catch(() => {
@@ -100,6 +113,10 @@ export function pipelinedPool(
       if (ended) return Promise.reject(new Error('the database has been closed'));
       const slot = next;
       next = (next + 1) % size;
+      if (opened[slot] !== undefined && gone(opened[slot])) {
+        opened[slot] = undefined;
+        slots[slot] = undefined;
+      }
       const client = slots[slot] ?? open(slot);
       slots[slot] = client;
       return client;
