@@ -10,6 +10,7 @@ export {
 export {
   inScope,
   readInScope,
+  commitWith,
   authenticationStatement,
   NO_SCOPE,
   APP_ROLE,

@@ -18,10 +18,14 @@ export interface Preamble {
   values: Array<string | null>;
 }
 
-/** The statements every connection prepares once, before its first unit of work. */
+/**
+ * The statements every connection prepares once, before its first unit of work: those that open
+ * one, ahead of its first query, and the COMMIT that may follow its last (`commitWithNext`).
+ */
 export const PREAMBLE_STATEMENTS: Record<string, string> = {
   tandem_begin: 'begin',
   tandem_enter_scope: 'call app_enter_scope($1, $2, $3)',
+  tandem_commit: 'commit',
 };
 
 /** What a unit of work has still to send ahead of its first query, carried across its awaits. */
@@ -31,6 +35,10 @@ export interface PendingScope {
   sent: boolean;
   /** A single-statement unit of work refuses a second query. */
   single: boolean;
+  /** The next query is the unit of work's last: COMMIT goes with it, in the same message batch. */
+  commitWithNext?: boolean;
+  /** True once a query has gone out, and succeeded, with the COMMIT: nothing may follow it. */
+  committed?: boolean;
 }
 
 export const pendingScope = new AsyncLocalStorage<PendingScope>();
@@ -51,9 +59,13 @@ interface QueryInstance {
 
 const PgQuery = (pg as unknown as { Query: new (config: object) => QueryInstance }).Query;
 
-/** A query that binds and executes its preamble first, in the same message batch. */
+/**
+ * A query that binds and executes its preamble first and its postamble after, in the same message
+ * batch: one Sync for them all, so PostgreSQL runs them back to back and stops at the first error.
+ */
 class PreambleQuery extends PgQuery {
   private skip: number;
+  private completed = false;
 
   constructor(
     config: {
@@ -64,27 +76,44 @@ class PreambleQuery extends PgQuery {
       callback: (error: Error | null, result: unknown) => void;
     },
     private readonly preamble: Preamble[],
+    private readonly postamble: Preamble[] = [],
   ) {
     super(config);
     this.skip = preamble.length;
   }
 
   override prepare(connection: Connection): void {
-    for (const statement of this.preamble) {
-      connection.bind({ statement: statement.name, values: statement.values });
-      connection.execute({});
+    for (const statement of this.preamble) executeBound(connection, statement);
+    if (this.postamble.length > 0) {
+      // The query's own messages end with its Sync; the postamble goes just ahead of it.
+      const hadOwn = Object.prototype.hasOwnProperty.call(connection, 'sync');
+      const sync = connection.sync.bind(connection);
+      connection.sync = () => {
+        if (hadOwn) connection.sync = sync;
+        else delete (connection as Partial<Connection>).sync;
+        for (const statement of this.postamble) executeBound(connection, statement);
+        sync();
+      };
     }
     super.prepare(connection);
   }
 
-  // The preamble's statements complete first; only the query's own completion is its result.
+  // The preamble's statements complete first, the postamble's last; only the query's own
+  // completion is its result.
   override handleCommandComplete(message: unknown, connection: Connection): void {
     if (this.skip > 0) {
       this.skip--;
       return;
     }
+    if (this.completed) return;
+    this.completed = true;
     super.handleCommandComplete(message, connection);
   }
+}
+
+function executeBound(connection: Connection, statement: Preamble): void {
+  connection.bind({ statement: statement.name, values: statement.values });
+  connection.execute({});
 }
 
 /**
@@ -109,7 +138,8 @@ class ParseOnly extends EventEmitter {
   }
 
   submit(connection: Connection): void {
-    for (const [name, text] of Object.entries(PREAMBLE_STATEMENTS)) connection.parse({ name, text });
+    for (const [name, text] of Object.entries(PREAMBLE_STATEMENTS))
+      if (connection.parsedStatements[name] === undefined) connection.parse({ name, text });
     connection.sync();
   }
 
@@ -154,14 +184,26 @@ export async function sendWithPreamble(
 ): Promise<unknown> {
   const pending = pendingScope.getStore();
   if (!pending) return undefined;
-  if (pending.sent) {
+  // After COMMIT the connection is out of the transaction and its scope: nothing may run there.
+  if (pending.committed) throw new Error('a statement after its unit of work committed');
+  const commit = pending.commitWithNext === true;
+  if (pending.sent && !commit) {
     if (pending.single) throw new Error('a single-statement unit of work ran a second statement');
     return undefined;
   }
   await markPrepared(client);
+  const preamble = pending.sent ? [] : pending.preamble;
+  const postamble: Preamble[] = commit ? [{ name: 'tandem_commit', values: [] }] : [];
   pending.sent = true;
+  pending.commitWithNext = false;
   return new Promise((resolve, reject) => {
-    const callback = (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result));
-    void query(new PreambleQuery({ name, text, values, queryMode: 'extended', callback }, pending.preamble));
+    const callback = (error: Error | null, result: unknown) => {
+      if (error) return reject(error);
+      if (commit) pending.committed = true;
+      resolve(result);
+    };
+    void query(
+      new PreambleQuery({ name, text, values, queryMode: 'extended', callback }, preamble, postamble),
+    );
   });
 }

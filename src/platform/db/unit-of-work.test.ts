@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { inScope, readInScope, NO_SCOPE, type Scope } from './index.js';
+import { commitWith, inScope, readInScope, NO_SCOPE, type Scope } from './index.js';
 import { openTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
 
 let db: TestDatabase;
@@ -90,5 +90,59 @@ describe('units of work', () => {
         await whoAmI.execute(tx);
       }),
     ).rejects.toThrow(/single-statement/);
+  });
+});
+
+describe('a last statement that carries the COMMIT (commitWith)', () => {
+  const admin: Scope = { orgIds: [], platformAdmin: true };
+  const rename = (name: string) => (tx: Parameters<Parameters<typeof inScope>[2]>[0]) =>
+    tx.updateTable('organisations').set({ name }).where('code', '=', 'SVCT').returning('name').execute();
+  const name = async () =>
+    (
+      await db.kysely
+        .selectFrom('organisations')
+        .select('name')
+        .where('code', '=', 'SVCT')
+        .executeTakeFirstOrThrow()
+    ).name;
+  afterAll(() => inScope(db, admin, (tx) => rename('Severn Vale Community Trust')(tx)));
+
+  // A COMMIT sent afterwards would itself be refused (see the last test), failing the unit of work.
+  it('keeps what the unit of work wrote, answers with its own result, and sends no COMMIT after', async () => {
+    const renamed = await inScope(db, admin, async (tx) => {
+      await rename('First')(tx);
+      return commitWith(() => rename('Second')(tx));
+    });
+    expect(renamed).toEqual([{ name: 'Second' }]);
+    expect(await name()).toBe('Second');
+    const seen = await inScope(db, scope, async (tx) =>
+      commitWith(async () => (await whoAmI.execute(tx)).rows[0]),
+    );
+    expect(seen).toEqual({ role: 'tandem_app', user_id: scope.userId, org_ids: scope.orgIds[0] });
+    const after = (await whoAmI.execute(db.kysely)).rows[0]!;
+    expect(after.role).not.toBe('tandem_app');
+  });
+
+  it('keeps nothing if the last statement fails, and the connection goes on', async () => {
+    await expect(
+      inScope(db, admin, async (tx) => {
+        await rename('Third')(tx);
+        await commitWith(() => sql`select 1 / 0`.execute(tx));
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await name()).toBe('Second');
+    expect((await inScope(db, scope, async (tx) => (await whoAmI.execute(tx)).rows[0]))?.role).toBe(
+      'tandem_app',
+    );
+  });
+
+  it('refuses any statement after it: the connection has left the transaction and its scope', async () => {
+    await expect(
+      inScope(db, admin, async (tx) => {
+        await commitWith(() => rename('Fourth')(tx));
+        await rename('Fifth')(tx);
+      }),
+    ).rejects.toThrow(/after its unit of work committed/);
+    expect(await name()).toBe('Fourth');
   });
 });

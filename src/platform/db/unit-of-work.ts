@@ -55,13 +55,32 @@ export async function inScope<T>(db: Database, scope: Scope, work: (tx: Tx) => P
       try {
         result = await work(connection);
       } catch (error) {
-        if (pending.sent) await sql.raw('rollback').execute(connection);
+        if (pending.sent && !pending.committed) await sql.raw('rollback').execute(connection);
         throw refusalOf(error) ?? error;
       }
-      if (pending.sent) await sql.raw('commit').execute(connection);
+      if (pending.sent && !pending.committed) await sql.raw('commit').execute(connection);
       return result;
     }),
   );
+}
+
+/**
+ * Runs `last`, whose one query must be its unit of work's last statement: COMMIT goes in the same
+ * round trip, so that locks its statement takes (an organisation's next reference, its audit
+ * chain) are held while PostgreSQL runs it and commits, not also while the answer travels to this
+ * process and COMMIT travels back. Nothing may touch the database after it (a statement is
+ * refused), and nothing after it should fail: what it wrote is kept. If it fails, nothing is kept.
+ * Outside a unit of work it only runs `last`.
+ */
+export async function commitWith<T>(last: () => Promise<T>): Promise<T> {
+  const pending = pendingScope.getStore();
+  if (!pending || pending.single) return last();
+  pending.commitWithNext = true;
+  try {
+    return await last();
+  } finally {
+    pending.commitWithNext = false;
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 export {
   queueMail,
+  queueMailWith,
+  MAIL_BLANK,
   messageIdFor,
   mailTx,
   type OutgoingMail,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
+import { sql, type ColumnType, type Generated, type Kysely, type RawBuilder } from 'kysely';
 import type { Tx } from '../db/index.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -91,6 +91,38 @@ export async function queueMail(tx: Tx, mail: OutgoingMail): Promise<boolean> {
     .onConflict((conflict) => conflict.doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/**
+ * Where a message queued by `queueMailWith` names something only its statement knows (a request's
+ * reference, numbered as the request is added): one character of Unicode's private use area, which
+ * the statement fills in.
+ */
+export const MAIL_BLANK = '\u{E000}';
+
+/** Room kept in a subject for what fills its blank. */
+const BLANK_ROOM = 40;
+
+/**
+ * The same as `queueMail`, as a statement to put in the caller's own (a data-modifying WITH), for
+ * a message that must be queued in the statement that makes what it tells of: one message for each
+ * row of `from`, its blanks (MAIL_BLANK) in subject and text filled with `fill`, read from that
+ * row. Nothing is returned; whoever runs it signals the sender as for `queueMail`.
+ */
+export function queueMailWith(
+  mail: OutgoingMail,
+  source: { from: RawBuilder<unknown>; fill: RawBuilder<unknown> },
+): RawBuilder<unknown> {
+  assertMail(mail);
+  if (mail.subject.length > 300 - BLANK_ROOM)
+    throw new TypeError('queueMailWith: subject leaves no room to fill');
+  return sql`insert into outbox (org_id, event_key, recipient, subject, body_text, body_html)
+    select ${mail.orgId}::uuid, ${mail.eventKey}::text, ${mail.to}::text,
+           replace(${mail.subject}::text, ${MAIL_BLANK}::text, left(${source.fill}::text, ${BLANK_ROOM}::int)),
+           replace(${mail.text}::text, ${MAIL_BLANK}::text, left(${source.fill}::text, ${BLANK_ROOM}::int)),
+           ${mail.html ?? null}::text
+      from ${source.from}
+    on conflict do nothing`;
 }
 
 /**

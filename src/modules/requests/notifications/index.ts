@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RequestsService } from '../requests.service.js';
 import { takeMailSignal } from './dispatch.js';
 
-export { notifyRaised, notifyChange, notifyClockChanges } from './notify.js';
+export { raisedMail, notifyChange, notifyClockChanges } from './notify.js';
 export { requestMailMessages } from './notifications.messages.js';
 
 /** The job queues of requests. */

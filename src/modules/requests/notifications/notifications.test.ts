@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { inScope } from '../../../platform/db/index.js';
+import { queueMail } from '../../../platform/mail/index.js';
 import { buildTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { demoIds } from '../../../../test/helpers/database.js';
 import { startSmtpServer, type TestSmtpServer } from '../../../../test/helpers/smtp-server.js';
@@ -17,7 +18,6 @@ import {
   type Tokens,
 } from '../../../../test/helpers/requests.js';
 import { refreshDueClocks } from '../clocks/refresh.js';
-import { notifyRaised } from './notify.js';
 
 let smtp: TestSmtpServer;
 let t: TestApp;
@@ -155,13 +155,12 @@ describe('what people hear of their requests', () => {
         t.db,
         { userId: ids.users['requester@wyvern.example'], orgIds: [ids.orgs.WDC!] },
         async (tx) => {
-          await notifyRaised(tx, {
-            id: crypto.randomUUID(),
+          await queueMail(tx, {
             orgId: ids.orgs.WDC!,
-            reference: `${reference}-again`,
+            to: 'requester@wyvern.example',
             subject: 'Never sent',
-            requesterEmail: 'requester@wyvern.example',
-            requesterUserId: ids.users['requester@wyvern.example']!,
+            text: 'Never sent',
+            eventKey: `request:${crypto.randomUUID()}:received:someone`,
           });
           throw new Error('something later in the change failed');
         },

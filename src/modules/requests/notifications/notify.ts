@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Caller } from '../../../platform/auth/index.js';
 import type { Tx } from '../../../platform/db/index.js';
-import { queueMail } from '../../../platform/mail/index.js';
+import { MAIL_BLANK, queueMail, type OutgoingMail } from '../../../platform/mail/index.js';
 import { formatDateTime, translate } from '../../../platform/web/index.js';
 import type { ClockChange } from '../clocks/refresh.js';
 import type { LockedRequest } from '../requests.repository.js';
@@ -21,38 +21,52 @@ type Mail = 'received' | 'reply' | 'informationNeeded' | 'resolved' | 'assigned'
 const words = (mail: Mail, part: 'subject' | 'body', values: Record<string, string>) =>
   translate(`requestMail.${mail}.${part}`, values);
 
+/** A message as queued: its words in the recipient's language, one line of subject. */
+function mailOf(
+  mail: Mail,
+  message: { orgId: string; to: string; eventKey: string; values: Record<string, string> },
+  subjectLength = 300,
+): OutgoingMail {
+  return {
+    orgId: message.orgId,
+    to: message.to,
+    subject: words(mail, 'subject', message.values)
+      .replace(/[\r\n]+/g, ' ')
+      .slice(0, subjectLength),
+    text: `${words(mail, 'body', message.values)}\n\n${translate('requestMail.signOff')}\n`,
+    eventKey: message.eventKey,
+  };
+}
+
 async function send(
   tx: Tx,
   mail: Mail,
   message: { orgId: string; to: string | null; eventKey: string; values: Record<string, string> },
 ): Promise<void> {
   if (!message.to) return;
-  const queued = await queueMail(tx, {
-    orgId: message.orgId,
-    to: message.to,
-    subject: words(mail, 'subject', message.values)
-      .replace(/[\r\n]+/g, ' ')
-      .slice(0, 300),
-    text: `${words(mail, 'body', message.values)}\n\n${translate('requestMail.signOff')}\n`,
-    eventKey: message.eventKey,
-  });
+  const queued = await queueMail(tx, mailOf(mail, { ...message, to: message.to }));
   if (queued) signalMailQueued();
 }
 
-/** The requester hears that their request arrived. Called by `raise`, in its unit of work. */
-export async function notifyRaised(
-  tx: Tx,
-  request: Pick<
-    RequestRecord,
-    'id' | 'orgId' | 'reference' | 'subject' | 'requesterEmail' | 'requesterUserId'
-  >,
-): Promise<void> {
-  await send(tx, 'received', {
-    orgId: request.orgId,
-    to: request.requesterEmail,
-    eventKey: `request:${request.id}:received:${request.requesterUserId ?? 'requester'}`,
-    values: { reference: request.reference, subject: request.subject },
-  });
+/**
+ * What the requester hears when their request arrives, for `raise` to queue in the statement that
+ * adds the request (`queueMailWith`): the reference, numbered there, is its blank (MAIL_BLANK).
+ * None without an address.
+ */
+export function raisedMail(
+  request: Pick<RequestRecord, 'id' | 'orgId' | 'subject' | 'requesterEmail' | 'requesterUserId'>,
+): OutgoingMail | undefined {
+  if (!request.requesterEmail) return undefined;
+  return mailOf(
+    'received',
+    {
+      orgId: request.orgId,
+      to: request.requesterEmail,
+      eventKey: `request:${request.id}:received:${request.requesterUserId ?? 'requester'}`,
+      values: { reference: MAIL_BLANK, subject: request.subject },
+    },
+    260,
+  );
 }
 
 /** The e-mail address and name of one of the service centre's people, as the unit of work may read them. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../platform/db/index.js';
+import { queueMailWith, type OutgoingMail } from '../../../platform/mail/index.js';
 import { EVENT_COLUMNS, orderedRows } from '../requests.sql.js';
 import type { StoredClocks } from '../clocks/stored.js';
 import type { RequestEvent, RequestRecord } from '../request.js';
@@ -33,7 +34,9 @@ export const raisingRepository = {
    * its stored clocks, its first events, its queue row and its audit entry. The counter and the
    * organisation's audit chain (migration 0010) are each one row that every raise in the
    * organisation takes in turn: taken in the unit of work's last statement, they are held for one
-   * round trip and the commit. The audit entry has the columns `recordAudit` writes.
+   * round trip and the commit (the caller sends COMMIT with it: `commitWith`). The audit entry has
+   * the columns `recordAudit` writes; the acknowledgement goes to the outbox here, since only this
+   * statement knows the reference it tells.
    */
   async insertRaised(
     tx: Tx,
@@ -44,6 +47,8 @@ export const raisingRepository = {
       stored: StoredClocks;
       searchText: string;
       audit: { actorUserId: string; orgId: string; requestId: string | null; after: Record<string, unknown> };
+      /** The requester's acknowledgement, its blank filled with the reference. */
+      mail: OutgoingMail | undefined;
     },
   ): Promise<string> {
     const { record, stored } = raised;
@@ -95,6 +100,8 @@ export const raisingRepository = {
                jsonb_build_object('reference', a.reference) || ${JSON.stringify(raised.audit.after)}::jsonb,
                ${raised.audit.requestId}
           from added a
+      ), mailed as (
+        ${raised.mail ? queueMailWith(raised.mail, { from: sql`added a`, fill: sql`a.reference` }) : sql`select`}
       )
       select a.reference,
              request_work_put(a.id, ${record.orgId}, ${record.hostOrgId}, ${record.serviceLineId},
