@@ -182,6 +182,47 @@ describe('the agents’ queue', () => {
     ).toEqual([critical.reference]);
   });
 
+  it("shows the caller's teams merged in due order, page after page, with other filters too", async () => {
+    clockAt('2026-03-24T10:00:00Z');
+    // Requests spread over two of the team lead's teams and one that is not theirs.
+    const raised = [];
+    for (const priority of ['low', 'critical', 'medium', 'high', 'low', 'medium'])
+      raised.push(await raise('wdcRequester', { ...FAULT, subject: `Team work ${priority}`, priority }));
+    const moveTo = ['IT/Service desk', 'IT/Infrastructure', 'IT/Applications'];
+    for (const [i, request] of raised.entries())
+      expectStatus(await action('teamLead', request.reference, 'move', { team: teams[moveTo[i % 3]!] }), 200);
+    const expected = async (status?: string) =>
+      (
+        await sql<{ reference: string }>`
+          select r.reference from request_work w join requests r on r.id = w.request_id
+           where w.active and w.team_id in (select team_id from service_line_team_members where user_id = ${users['teamlead@mercia.example']})
+             and (${status ?? null}::text is null or w.status = ${status ?? null})
+           order by w.due_at, w.request_id`.execute(t.db.kysely)
+      ).rows.map((row) => row.reference);
+    const walk = async (query: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Body = expectStatus(
+          await as(t, tokens.teamLead).get(
+            `/queue?team=mine&limit=2${query}${cursor ? `&cursor=${cursor}` : ''}`,
+          ),
+          200,
+        );
+        seen.push(...page.data.map((r: Body) => r.reference));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const all = await walk('');
+    expect(all).toEqual(await expected());
+    expect(all).toEqual(expect.arrayContaining([raised[0]!.reference, raised[1]!.reference]));
+    expect(all).not.toContain(raised[2]!.reference);
+    await action('agent', raised[0]!.reference, 'pick-up');
+    expect(await walk('&status=open')).toEqual(await expected('open'));
+    expect(await walk('&status=open')).not.toContain(raised[0]!.reference);
+  });
+
   it('is for the service centre alone, and refuses a cursor it did not give', async () => {
     for (const who of ['wdcRequester', 'wdcManager', 'finance'] as const)
       expect(expectStatus(await as(t, tokens[who]).get('/queue'), 403).error.code).toBe('ERR_FORBIDDEN');

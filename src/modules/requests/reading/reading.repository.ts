@@ -177,10 +177,6 @@ export const readingRepository = {
     if (filter.status) conditions.push(sql`w.status = ${filter.status}`);
     if (filter.team?.kind === 'id') conditions.push(sql`w.team_id = ${filter.team.id}`);
     if (filter.team?.kind === 'none') conditions.push(sql`w.team_id is null`);
-    if (filter.team?.kind === 'mine')
-      conditions.push(
-        sql`w.team_id in (select m.team_id from service_line_team_members m where m.user_id = ${filter.team.userId})`,
-      );
     if (filter.partnerCode)
       conditions.push(
         sql`w.partner_org_id = (select po.id from app_request_organisations() po where po.code = ${filter.partnerCode})`,
@@ -197,11 +193,31 @@ export const readingRepository = {
       conditions.push(
         sql`(w.due_at, w.request_id) > (${filter.after.at}::timestamptz, ${filter.after.id}::uuid)`,
       );
+    const mine = filter.team?.kind === 'mine' ? filter.team.userId : undefined;
+    const myTeams = sql`select distinct m.team_id from service_line_team_members m where m.user_id = ${mine}`;
     const { rows } = await sql<QueueRow>`
       with page as (${
         filter.text
-          ? queueSearchPage(filter.text, filter.hostOrgId, conditions, filter.limit + 1)
-          : sql`select w.request_id, w.due_at
+          ? queueSearchPage(
+              filter.text,
+              filter.hostOrgId,
+              mine ? [...conditions, sql`w.team_id in (${myTeams})`] : conditions,
+              filter.limit + 1,
+            )
+          : mine
+            ? // Each of the caller's teams in due order, merged: a few rows of each, never every
+              // row of all of them sorted.
+              sql`select p.request_id, p.due_at
+          from (${myTeams}) m
+          cross join lateral (
+            select w.request_id, w.due_at
+              from request_work w
+             where ${and([...conditions, sql`w.team_id = m.team_id`])}
+             order by w.due_at, w.request_id
+             limit ${filter.limit + 1}) p
+         order by p.due_at, p.request_id
+         limit ${filter.limit + 1}`
+            : sql`select w.request_id, w.due_at
           from request_work w
          where ${and(conditions)}
          order by w.due_at, w.request_id
