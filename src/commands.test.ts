@@ -51,7 +51,9 @@ describe('tandem user add', () => {
       ],
       'a long enough passphrase',
     );
-    expect(printed).toEqual(['Added Nia Clerk <nia.clerk@wyvern.example> with requester, partner_manager in WDC']);
+    expect(printed).toEqual([
+      'Added Nia Clerk <nia.clerk@wyvern.example> with requester, partner_manager in WDC',
+    ]);
     const user = (await userByEmail('nia.clerk@wyvern.example'))!;
     expect(user.name).toBe('Nia Clerk');
     expect(await verifyPassword('a long enough passphrase', user.password_hash)).toBe(true);

@@ -21,7 +21,9 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const db = await openTestDatabase();
   // Files uploaded in a test go to a folder of its own, removed on close, never into the work tree.
-  const files = env.TANDEM_ATTACHMENTS_DIR ? undefined : await mkdtemp(path.join(os.tmpdir(), 'tandem-files-'));
+  const files = env.TANDEM_ATTACHMENTS_DIR
+    ? undefined
+    : await mkdtemp(path.join(os.tmpdir(), 'tandem-files-'));
   const config = loadConfig({ TANDEM_ATTACHMENTS_DIR: files, ...env, TANDEM_DATA_DIR: 'unused' });
   const app = await buildApp(config, db, options);
   await app.ready();

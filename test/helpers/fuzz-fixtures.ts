@@ -204,8 +204,16 @@ export async function makeFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
     prospect: 'Fuzz District Council',
     prospectVolume: 5000,
   });
-  const approvable = await call(finance, '/api/v1/business-cases', sampleCase({ title: 'Fuzz case to approve' }));
-  const removable = await call(finance, '/api/v1/business-cases', sampleCase({ title: 'Fuzz case to remove' }));
+  const approvable = await call(
+    finance,
+    '/api/v1/business-cases',
+    sampleCase({ title: 'Fuzz case to approve' }),
+  );
+  const removable = await call(
+    finance,
+    '/api/v1/business-cases',
+    sampleCase({ title: 'Fuzz case to remove' }),
+  );
   const removableScenario = await call(finance, '/api/v1/what-if-scenarios', {
     serviceLine: 'HR',
     prospect: 'Fuzz Borough Council',
