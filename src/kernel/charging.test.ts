@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { apportion, monthlyParts } from './apportion.js';
 import { divideRoundingHalfAway, formatQuantity, lineAmount, parseQuantity } from './quantity.js';
-import { financialYearOf, parsePeriod, periodContains } from './periods.js';
+import { financialYearOf, longDate, monthName, parsePeriod, periodContains } from './periods.js';
 import { trueUp } from './true-up.js';
 
 describe('apportion', () => {
@@ -159,6 +159,12 @@ describe('periods', () => {
     expect(financialYearOf('2026-04-01')).toBe('2026-27');
     expect(periodContains(parsePeriod('2026-27')!, '2027-03-31')).toBe(true);
     expect(periodContains(parsePeriod('2026-27')!, '2027-04-01')).toBe(false);
+  });
+  it('names months and days as people read them', () => {
+    expect(monthName('2026-10')).toBe('October 2026');
+    expect(monthName('2027-01')).toBe('January 2027');
+    expect(longDate('2026-10-31')).toBe('31 October 2026');
+    expect(longDate('2026-12-01')).toBe('1 December 2026');
   });
 });
 

@@ -71,3 +71,28 @@ export function financialYearOf(date: string): string {
 export function periodContains(period: Period, date: string): boolean {
   return date >= period.from && date < period.until;
 }
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/** A month (`2026-10`) as people read it: "October 2026". */
+export function monthName(month: string): string {
+  return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+}
+
+/** A day (`2026-10-31`) as people read it: "31 October 2026". */
+export function longDate(day: string): string {
+  return `${Number(day.slice(8, 10))} ${monthName(day.slice(0, 7))}`;
+}

@@ -1,26 +1,7 @@
 import PDFDocument from 'pdfkit';
+import { longDate } from '../../../kernel/periods.js';
 import { formatMoney } from '../billing.money.js';
 import type { StatementView } from './statements.service.js';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** A date as people read it: "31 October 2026". */
-function longDate(day: string): string {
-  return `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
-}
 
 function title(view: StatementView): string {
   const what = view.kind === 'credit_note' ? 'Credit note' : 'Statement';

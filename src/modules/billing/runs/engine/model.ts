@@ -94,25 +94,6 @@ export function covers(from: string, to: string | null, day: string): boolean {
   return from <= day && (to === null || to >= day);
 }
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-export function monthName(month: string): string {
-  return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
-}
-
 /** A month's place in its financial year: April 0 … March 11. */
 export function financialMonthIndex(month: string): number {
   return (Number(month.slice(5, 7)) + 8) % 12;

@@ -1,19 +1,12 @@
 import { apportion, monthlyParts } from '../../../../kernel/apportion.js';
-import { financialYearOf, type Period } from '../../../../kernel/periods.js';
+import { financialYearOf, type Period, monthName } from '../../../../kernel/periods.js';
 import { trueUp } from '../../../../kernel/true-up.js';
 import type { Tx } from '../../../../platform/db/index.js';
 import { formatMoney } from '../../billing.money.js';
 import { billingLookups } from '../../billing.lookups.js';
 import { poolsRepository, type CostPool, type DriverValue } from '../../pools/pools.repository.js';
 import { runsRepository as repo } from '../runs.repository.js';
-import {
-  arrangementOn,
-  covers,
-  financialMonthIndex,
-  monthName,
-  type Collector,
-  type Reference,
-} from './model.js';
+import { arrangementOn, covers, financialMonthIndex, type Collector, type Reference } from './model.js';
 
 /**
  * Costs shared rather than metered: fixed contributions in monthly parts, cost pools apportioned by

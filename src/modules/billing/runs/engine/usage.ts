@@ -1,6 +1,6 @@
 import { monthlyParts } from '../../../../kernel/apportion.js';
 import { formatQuantity, lineAmount } from '../../../../kernel/quantity.js';
-import { financialYearOf, parsePeriod } from '../../../../kernel/periods.js';
+import { financialYearOf, parsePeriod, monthName } from '../../../../kernel/periods.js';
 import type { Tx } from '../../../../platform/db/index.js';
 import { formatMoney } from '../../billing.money.js';
 import {
@@ -17,7 +17,6 @@ import {
   covers,
   financialMonthIndex,
   mergeRanges,
-  monthName,
   priceOn,
   type ChargeRequest,
   type Reference,
