@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../platform/db/index.js';
-import type { ChargingModel } from '../charging/charging.repository.js';
 
 export type RunKind = 'charge' | 'true_up' | 'correction';
 export type RunStatus = 'draft' | 'reviewed' | 'issued';
@@ -105,50 +104,6 @@ const RUN_COLUMNS =
   status, computation, usage_cutoff, inputs, unpriced, warnings, total_pence::text, statement_count, line_count,
   content_sha256, created_at, computed_at, reviewed_at, issued_at`);
 
-/** What the engine needs of the catalogue and the organisations, read once per computation. */
-export interface OfferingInfo {
-  id: string;
-  code: string;
-  name: string;
-  unit: string;
-  serviceLineId: string;
-}
-export interface TariffInfo {
-  id: string;
-  orgId: string;
-  offeringId: string;
-  pricePence: bigint;
-  validFrom: string;
-  validTo: string | null;
-}
-export interface ArrangementInfo {
-  id: string;
-  orgId: string;
-  serviceLineId: string;
-  model: ChargingModel;
-  validFrom: string;
-  validTo: string | null;
-  annualPence: bigint | null;
-  blockHours: bigint | null;
-  hourRatePence: bigint | null;
-  overageRatePence: bigint | null;
-  toleranceBasisPoints: number;
-  reviewPercent: number;
-  version: number;
-}
-
-/** One group of a run's usage: an organisation's events of an offering whose days share one price. */
-export interface UsageGroup {
-  orgId: string;
-  offeringId: string;
-  firstDay: string;
-  lastDay: string;
-  quantity: bigint;
-  events: number;
-  /** When the latest of its events was recorded, to the microsecond (ISO, UTC). */
-  lastRecordedAt: string;
-}
-
 export interface LineRecord {
   run_id: string;
   org_id: string;
@@ -189,23 +144,6 @@ export interface StatementRecord {
   line_count: number;
 }
 
-/**
- * Which stretch of days an event's price day falls in, as a number to group by. Within the period,
- * the stretches between the boundaries that fall inside it (usually none, or a price change or two);
- * outside it (a reversal priced on the day of what it reverses), a stretch per day. A CASE over a few
- * dates costs a fraction of width_bucket over an array, measured on ten million events.
- */
-function stretchOf(query: { from: string; until: string; boundaries: string[] }) {
-  const inside = query.boundaries.filter((day) => day > query.from && day < query.until);
-  return sql`case when e.priced_on < ${query.from}::date or e.priced_on >= ${query.until}::date
-                  then 100000 + (e.priced_on - ${query.from}::date)
-                  ${sql.join(
-                    inside.map((day, index) => sql`when e.priced_on < ${day}::date then ${sql.lit(index)}`),
-                    sql` `,
-                  )}
-                  else ${sql.lit(inside.length)} end`;
-}
-
 export const runsRepository = {
   async create(
     tx: Tx,
@@ -242,178 +180,6 @@ export const runsRepository = {
        where host_org_id = ${hostOrgId} and ${period ? sql`period = ${period}` : sql`true`}
        order by period_from desc, created_at desc`.execute(tx);
     return result.rows.map(present);
-  },
-
-  async organisations(tx: Tx): Promise<Map<string, { code: string; name: string; role: string }>> {
-    const result = await sql<{ id: string; code: string; name: string; role: string }>`
-      select id, code, name, role from organisations`.execute(tx);
-    return new Map(result.rows.map((row) => [row.id, { code: row.code, name: row.name, role: row.role }]));
-  },
-
-  async serviceLines(tx: Tx, hostOrgId: string): Promise<Map<string, { code: string; name: string }>> {
-    const result = await sql<{ id: string; code: string; name: string }>`
-      select id, code, name from service_lines where org_id = ${hostOrgId}`.execute(tx);
-    return new Map(result.rows.map((row) => [row.id, { code: row.code, name: row.name }]));
-  },
-
-  async offerings(tx: Tx, hostOrgId: string): Promise<Map<string, OfferingInfo>> {
-    const result = await sql<{
-      id: string;
-      code: string;
-      name: string;
-      unit: string;
-      service_line_id: string;
-    }>`
-      select id, code, name, unit, service_line_id from offerings where host_org_id = ${hostOrgId}`.execute(
-      tx,
-    );
-    return new Map(
-      result.rows.map((row) => [
-        row.id,
-        { id: row.id, code: row.code, name: row.name, unit: row.unit, serviceLineId: row.service_line_id },
-      ]),
-    );
-  },
-
-  /** Every price of the host's offerings, the partners' own included (a finance officer reads them all). */
-  async tariffs(tx: Tx, hostOrgId: string): Promise<TariffInfo[]> {
-    const result = await sql<{
-      id: string;
-      org_id: string;
-      offering_id: string;
-      unit_price_pence: string;
-      valid_from: string;
-      valid_to: string | null;
-    }>`
-      select id, org_id, offering_id, unit_price_pence::text, valid_from::text, valid_to::text
-        from tariffs where host_org_id = ${hostOrgId}
-       order by offering_id, org_id, valid_from`.execute(tx);
-    return result.rows.map((row) => ({
-      id: row.id,
-      orgId: row.org_id,
-      offeringId: row.offering_id,
-      pricePence: BigInt(row.unit_price_pence),
-      validFrom: row.valid_from,
-      validTo: row.valid_to,
-    }));
-  },
-
-  async arrangements(tx: Tx, hostOrgId: string): Promise<ArrangementInfo[]> {
-    const result = await sql<{
-      id: string;
-      org_id: string;
-      service_line_id: string;
-      model: ChargingModel;
-      valid_from: string;
-      valid_to: string | null;
-      annual_pence: string | null;
-      block_hours: string | null;
-      hour_rate_pence: string | null;
-      overage_rate_pence: string | null;
-      tolerance_basis_points: number;
-      review_percent: number;
-      version: number;
-    }>`
-      select id, org_id, service_line_id, model, valid_from::text, valid_to::text, annual_pence::text,
-             block_hours::text, hour_rate_pence::text, overage_rate_pence::text, tolerance_basis_points,
-             review_percent, version
-        from charging_arrangements where host_org_id = ${hostOrgId}
-       order by org_id, service_line_id, valid_from`.execute(tx);
-    const big = (value: string | null) => (value === null ? null : BigInt(value));
-    return result.rows.map((row) => ({
-      id: row.id,
-      orgId: row.org_id,
-      serviceLineId: row.service_line_id,
-      model: row.model,
-      validFrom: row.valid_from,
-      validTo: row.valid_to,
-      annualPence: big(row.annual_pence),
-      blockHours: big(row.block_hours),
-      hourRatePence: big(row.hour_rate_pence),
-      overageRatePence: big(row.overage_rate_pence),
-      toleranceBasisPoints: row.tolerance_basis_points,
-      reviewPercent: row.review_percent,
-      version: row.version,
-    }));
-  },
-
-  /**
-   * The run's usage, aggregated by the database in one pass: by organisation, offering, and the
-   * stretch of days between consecutive `boundaries` (every day a price or an arrangement starts or
-   * ends), within which each organisation's offering has one price and one charging model. Only the
-   * groups come back, never the events: a few rows per organisation and offering, however many
-   * millions of events there are.
-   */
-  async usageGroups(
-    tx: Tx,
-    query: {
-      hostOrgId: string;
-      from: string;
-      until: string;
-      cutoff: Date;
-      orgIds: string[] | null;
-      boundaries: string[];
-    },
-  ): Promise<UsageGroup[]> {
-    // Units of work plan their statements once, generically (see app_enter_scope); for this one the
-    // values matter: a generic plan walks the host's index over every event of the period instead
-    // of scanning in parallel, which on ten million events took fifteen times as long.
-    await sql`select set_config('plan_cache_mode', 'force_custom_plan', true)`.execute(tx);
-    const result = await sql<{
-      org_id: string;
-      offering_id: string;
-      first_day: string;
-      last_day: string;
-      quantity: string;
-      events: string;
-      last_recorded_at: string;
-    }>`
-      select e.org_id, e.offering_id, min(e.priced_on)::text as first_day, max(e.priced_on)::text as last_day,
-             sum(e.quantity)::text as quantity, count(*)::text as events,
-             to_char(max(e.recorded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as last_recorded_at
-        from usage_events e
-       where e.host_org_id = ${query.hostOrgId}::uuid
-         and e.occurred_on >= ${query.from}::date and e.occurred_on < ${query.until}::date
-         and e.recorded_at < ${query.cutoff}::timestamptz
-         and ${query.orgIds ? sql`e.org_id = any (${query.orgIds}::uuid[])` : sql`true`}
-       group by e.org_id, e.offering_id, ${stretchOf(query)}`.execute(tx);
-    await sql`select set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(tx);
-    return result.rows.map((row) => ({
-      orgId: row.org_id,
-      offeringId: row.offering_id,
-      firstDay: row.first_day,
-      lastDay: row.last_day,
-      quantity: BigInt(row.quantity),
-      events: Number(row.events),
-      lastRecordedAt: row.last_recorded_at,
-    }));
-  },
-
-  /** Hours recorded against hour offerings of a line between two days, before the cut-off. */
-  async hoursBefore(
-    tx: Tx,
-    query: { orgId: string; offeringIds: string[]; from: string; until: string; cutoff: Date },
-  ): Promise<bigint> {
-    if (!query.offeringIds.length || query.from >= query.until) return 0n;
-    const result = await sql<{ hours: string }>`
-      select coalesce(sum(quantity), 0)::text as hours from usage_events
-       where org_id = ${query.orgId} and offering_id = any (${query.offeringIds}::uuid[])
-         and occurred_on >= ${query.from}::date and occurred_on < ${query.until}::date
-         and recorded_at < ${query.cutoff}::timestamptz`.execute(tx);
-    return BigInt(result.rows[0]!.hours);
-  },
-
-  /** What each organisation has been billed, in issued statements and credit notes, for the given pools. */
-  async billedForPools(tx: Tx, hostOrgId: string, poolIds: string[]): Promise<Map<string, bigint>> {
-    if (!poolIds.length) return new Map();
-    const result = await sql<{ org_id: string; billed: string }>`
-      select l.org_id, sum(l.amount_pence)::text as billed
-        from recharge_lines l
-        join recharge_statements s on s.run_id = l.run_id and s.org_id = l.org_id and s.kind = l.statement_kind
-       where l.host_org_id = ${hostOrgId} and s.number is not null and l.kind = 'pool_share'
-         and l.source ->> 'poolId' = any (${poolIds}::text[])
-       group by l.org_id`.execute(tx);
-    return new Map(result.rows.map((row) => [row.org_id, BigInt(row.billed)]));
   },
 
   /** Issued statements of the same kind of run, for some of these organisations, in an overlapping period. */

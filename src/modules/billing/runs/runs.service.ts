@@ -18,6 +18,7 @@ import {
 } from './runs.engine.js';
 import { contentDigest, contentRecords } from './runs.content.js';
 import { runsRepository as repo, type Run, type RunKind } from './runs.repository.js';
+import { inputsRepository } from './engine/inputs.repository.js';
 
 export interface NewRunInput {
   period?: unknown;
@@ -227,7 +228,7 @@ export function runsService(db: Database) {
               { statements: charged },
             );
         }
-        const host = (await repo.organisations(tx)).get(hostOrgId)!;
+        const host = (await inputsRepository.organisations(tx)).get(hostOrgId)!;
         for (const series of ['statement', 'credit_note'] as const) {
           const mine = statements
             .filter((s) => s.kind === series)

@@ -1,14 +1,13 @@
 import type { Period } from '../../../../kernel/periods.js';
 import type { Tx } from '../../../../platform/db/index.js';
 import type { CostPool, DriverValue } from '../../pools/pools.repository.js';
+import type { RunWarning, UnpricedUsage } from '../runs.repository.js';
 import {
-  runsRepository as repo,
+  inputsRepository as inputs,
   type ArrangementInfo,
   type OfferingInfo,
-  type RunWarning,
   type TariffInfo,
-  type UnpricedUsage,
-} from '../runs.repository.js';
+} from './inputs.repository.js';
 
 /**
  * What the engine's parts share: the statement lines they draft, the catalogue and organisations
@@ -75,11 +74,11 @@ export interface Reference {
 
 export async function loadReference(tx: Tx, hostOrgId: string): Promise<Reference> {
   const [orgs, lines, offerings, tariffs, arrangements] = await Promise.all([
-    repo.organisations(tx),
-    repo.serviceLines(tx, hostOrgId),
-    repo.offerings(tx, hostOrgId),
-    repo.tariffs(tx, hostOrgId),
-    repo.arrangements(tx, hostOrgId),
+    inputs.organisations(tx),
+    inputs.serviceLines(tx, hostOrgId),
+    inputs.offerings(tx, hostOrgId),
+    inputs.tariffs(tx, hostOrgId),
+    inputs.arrangements(tx, hostOrgId),
   ]);
   return { hostOrgId, orgs, lines, offerings, tariffs, arrangements };
 }

@@ -5,7 +5,7 @@ import type { Tx } from '../../../../platform/db/index.js';
 import { formatMoney } from '../../billing.money.js';
 import { billingLookups } from '../../billing.lookups.js';
 import { poolsRepository, type CostPool, type DriverValue } from '../../pools/pools.repository.js';
-import { runsRepository as repo } from '../runs.repository.js';
+import { inputsRepository as inputs } from './inputs.repository.js';
 import { arrangementOn, covers, financialMonthIndex, type Collector, type Reference } from './model.js';
 
 /**
@@ -197,7 +197,7 @@ export async function trueUpPools(
     for (const v of yearly.length ? yearly : linePools.flatMap((p) => valuesForPool(p, values, 'estimate')))
       estimated.set(v.orgId, (estimated.get(v.orgId) ?? 0n) + v.value);
     const total = linePools.reduce((sum, p) => sum + p.amountPence, 0n);
-    const billed = await repo.billedForPools(
+    const billed = await inputs.billedForPools(
       tx,
       ref.hostOrgId,
       linePools.map((p) => p.id),

@@ -3,13 +3,13 @@ import { formatQuantity, lineAmount } from '../../../../kernel/quantity.js';
 import { financialYearOf, parsePeriod, monthName } from '../../../../kernel/periods.js';
 import type { Tx } from '../../../../platform/db/index.js';
 import { formatMoney } from '../../billing.money.js';
+import type { UnpricedUsage } from '../runs.repository.js';
 import {
-  runsRepository as repo,
+  inputsRepository as inputs,
   type ArrangementInfo,
   type OfferingInfo,
-  type UnpricedUsage,
   type UsageGroup,
-} from '../runs.repository.js';
+} from './inputs.repository.js';
 import {
   arrangementOn,
   type Collector,
@@ -32,7 +32,7 @@ export async function chargeUsage(
   selected: (orgId: string) => boolean,
 ) {
   const { period, cutoff } = request;
-  const groups = await repo.usageGroups(tx, {
+  const groups = await inputs.usageGroups(tx, {
     hostOrgId: ref.hostOrgId,
     from: period.from,
     until: period.until,
@@ -205,7 +205,7 @@ async function chargePurchasedHours(
       .map((o) => o.id)
       .sort();
     const since = arrangement.validFrom > year.from ? arrangement.validFrom : year.from;
-    const before = await repo.hoursBefore(tx, {
+    const before = await inputs.hoursBefore(tx, {
       orgId: arrangement.orgId,
       offeringIds: hourOfferings,
       from: since,
