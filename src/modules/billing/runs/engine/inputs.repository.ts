@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../../platform/db/index.js';
-import type { ChargingModel } from '../../charging/charging.repository.js';
+import { chargingRepository, type Arrangement } from '../../charging/charging.repository.js';
 
 /**
  * What a recharge computation reads, beside the run itself: the catalogue, prices and arrangements
@@ -23,21 +23,8 @@ export interface TariffInfo {
   validFrom: string;
   validTo: string | null;
 }
-export interface ArrangementInfo {
-  id: string;
-  orgId: string;
-  serviceLineId: string;
-  model: ChargingModel;
-  validFrom: string;
-  validTo: string | null;
-  annualPence: bigint | null;
-  blockHours: bigint | null;
-  hourRatePence: bigint | null;
-  overageRatePence: bigint | null;
-  toleranceBasisPoints: number;
-  reviewPercent: number;
-  version: number;
-}
+/** An arrangement as the charging slice keeps it. */
+export type ArrangementInfo = Arrangement;
 
 /** One group of a run's usage: an organisation's events of an offering whose days share one price. */
 export interface UsageGroup {
@@ -124,42 +111,12 @@ export const inputsRepository = {
   },
 
   async arrangements(tx: Tx, hostOrgId: string): Promise<ArrangementInfo[]> {
-    const result = await sql<{
-      id: string;
-      org_id: string;
-      service_line_id: string;
-      model: ChargingModel;
-      valid_from: string;
-      valid_to: string | null;
-      annual_pence: string | null;
-      block_hours: string | null;
-      hour_rate_pence: string | null;
-      overage_rate_pence: string | null;
-      tolerance_basis_points: number;
-      review_percent: number;
-      version: number;
-    }>`
-      select id, org_id, service_line_id, model, valid_from::text, valid_to::text, annual_pence::text,
-             block_hours::text, hour_rate_pence::text, overage_rate_pence::text, tolerance_basis_points,
-             review_percent, version
-        from charging_arrangements where host_org_id = ${hostOrgId}
-       order by org_id, service_line_id, valid_from`.execute(tx);
-    const big = (value: string | null) => (value === null ? null : BigInt(value));
-    return result.rows.map((row) => ({
-      id: row.id,
-      orgId: row.org_id,
-      serviceLineId: row.service_line_id,
-      model: row.model,
-      validFrom: row.valid_from,
-      validTo: row.valid_to,
-      annualPence: big(row.annual_pence),
-      blockHours: big(row.block_hours),
-      hourRatePence: big(row.hour_rate_pence),
-      overageRatePence: big(row.overage_rate_pence),
-      toleranceBasisPoints: row.tolerance_basis_points,
-      reviewPercent: row.review_percent,
-      version: row.version,
-    }));
+    const arrangements = await chargingRepository.list(tx, { hostOrgId });
+    // In the order the engine walks them (organisation, line, start), not the order pages show them in.
+    const by = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return arrangements.sort(
+      (a, b) => by(a.orgId, b.orgId) || by(a.serviceLineId, b.serviceLineId) || by(a.validFrom, b.validFrom),
+    );
   },
 
   /**
