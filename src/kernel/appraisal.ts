@@ -133,11 +133,14 @@ export function parseAmountPence(text: unknown): bigint | undefined {
 
 /** A decimal fraction as numerator over 10^scale, exactly; undefined when it has more places. */
 function scaled(value: number | string, scale: number): bigint | undefined {
-  const text = typeof value === 'number' ? new Decimal(value).toFixed() : value.trim();
-  if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
-  const decimal = new Decimal(text);
-  const result = decimal.times(new Decimal(10).pow(scale));
-  return result.isInteger() ? BigInt(result.toFixed(0)) : undefined;
+  // A number's shortest decimal form is exact for what it holds, unless written with an exponent.
+  let text = typeof value === 'number' ? String(value) : value.trim();
+  if (typeof value === 'number' && /e/i.test(text)) text = new Decimal(value).toFixed();
+  const parts = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!parts) return undefined;
+  const fraction = (parts[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > scale) return undefined;
+  return BigInt(parts[1]! + fraction.padEnd(scale, '0'));
 }
 
 /** The rate of year t as numerator/denominator. */
@@ -149,6 +152,11 @@ function rateOf(schedule: readonly RateBand[], year: number): { num: bigint; den
   const places = band.rate.split('.')[1]?.length ?? 0;
   const den = 10n ** BigInt(places);
   return { num: BigInt(band.rate.replace('.', '')), den };
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
 }
 
 /** `num / den` rounded to a whole number, halves away from zero. */
@@ -177,11 +185,18 @@ function fixed(value: bigint, places: number): string {
  * Discount weights over one common denominator: factor(t) = weight[t] / denominator, where
  * factor(0) = 1 and factor(t) = factor(t−1) / (1 + rate(t)).
  */
-function discountWeights(horizon: number, schedule: readonly RateBand[]) {
+interface DiscountWeights {
+  readonly weights: readonly bigint[];
+  readonly denominator: bigint;
+}
+
+function computeDiscountWeights(horizon: number, schedule: readonly RateBand[]): DiscountWeights {
   const onePlus: Array<{ num: bigint; den: bigint }> = [];
   for (let year = 1; year <= horizon; year++) {
     const { num, den } = rateOf(schedule, year);
-    onePlus.push({ num: den + num, den });
+    // In lowest terms (1.035 is 207/200): smaller weights, the same factors.
+    const common = gcd(den + num, den);
+    onePlus.push({ num: (den + num) / common, den: den / common });
   }
   // weight[t] = Π_{k≤t} den_k × Π_{k>t} (den_k + num_k); denominator = Π_k (den_k + num_k).
   const suffix: bigint[] = new Array<bigint>(horizon + 1).fill(1n);
@@ -193,6 +208,17 @@ function discountWeights(horizon: number, schedule: readonly RateBand[]) {
     weights.push(prefix * suffix[t]!);
   }
   return { weights, denominator: suffix[0]! };
+}
+
+/** The weights of a schedule and horizon, worked out once: cases are appraised again and again. */
+const weightsBySchedule = new WeakMap<readonly RateBand[], Map<number, DiscountWeights>>();
+
+function discountWeights(horizon: number, schedule: readonly RateBand[]): DiscountWeights {
+  let byHorizon = weightsBySchedule.get(schedule);
+  if (!byHorizon) weightsBySchedule.set(schedule, (byHorizon = new Map<number, DiscountWeights>()));
+  let found = byHorizon.get(horizon);
+  if (!found) byHorizon.set(horizon, (found = computeDiscountWeights(horizon, schedule)));
+  return found;
 }
 
 /** 1 + upper × (1 − mitigation), over BIAS_ONE. */
@@ -212,7 +238,7 @@ interface OptionTotals {
   netByYear: bigint[];
 }
 
-function totals(option: AppraisalOption, horizon: number, weights: bigint[]): OptionTotals {
+function totals(option: AppraisalOption, horizon: number, weights: readonly bigint[]): OptionTotals {
   // Pence are summed per category and year first (small numbers), then weighted once each.
   const grid = new Map<string, bigint[]>();
   const add = (category: string, year: number, pence: bigint) => {
@@ -224,23 +250,26 @@ function totals(option: AppraisalOption, horizon: number, weights: bigint[]): Op
   for (const flow of option.benefits) add(flow.category, flow.year, parseAmountPence(flow.amount)!);
 
   const byCategory = new Map<string, bigint>();
-  const netByYear = new Array<bigint>(horizon + 1).fill(0n);
+  // Each year's net before discounting (small numbers), discounted once at the end.
+  const net = new Array<bigint>(horizon + 1).fill(0n);
   let costs = 0n;
   let benefits = 0n;
   for (const [category, years] of grid) {
     const isCost = (COST_CATEGORIES as readonly string[]).includes(category);
     const multiplier = isCost ? biasMultiplier(option.optimismBias?.[category as CostCategory]) : BIAS_ONE;
     let sum = 0n;
-    years.forEach((pence, year) => {
-      if (pence === 0n) return;
-      const value = pence * multiplier * weights[year]!;
-      sum += value;
-      netByYear[year]! += isCost ? -value : value;
-    });
+    for (let year = 0; year <= horizon; year++) {
+      const pence = years[year]!;
+      if (pence === 0n) continue;
+      const value = pence * multiplier;
+      sum += value * weights[year]!;
+      net[year]! += isCost ? -value : value;
+    }
     byCategory.set(category, sum);
     if (isCost) costs += sum;
     else benefits += sum;
   }
+  const netByYear = net.map((value, year) => (value === 0n ? 0n : value * weights[year]!));
   return { costs, benefits, byCategory, netByYear };
 }
 
