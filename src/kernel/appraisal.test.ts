@@ -138,6 +138,28 @@ describe('validateCase', () => {
     });
   });
 
+  it('reads optimism bias as exact decimals: six places at most, as text or as a number', () => {
+    const biased = (upper: number | string, mitigation: number | string) =>
+      validateCase({
+        horizonYears: 5,
+        options: [
+          option('BAU', 'business_as_usual', { optimismBias: { capital: { upper, mitigation } } }),
+          option('MIN', 'do_minimum'),
+          option('A', 'other', { preferred: true }),
+        ],
+      });
+    expect(biased(0.66, 0.5)).toEqual({});
+    expect(biased('0.660000', '0.1000000')).toEqual({});
+    expect(biased(10, 1)).toEqual({});
+    expect(Object.keys(biased(0.6666667, 0.5))).toEqual(['options.0.optimismBias.capital.upper']);
+    expect(Object.keys(biased(0.66, 1e-7))).toEqual(['options.0.optimismBias.capital.mitigation']);
+    expect(Object.keys(biased(1e21, '0.5'))).toEqual(['options.0.optimismBias.capital.upper']);
+    expect(Object.keys(biased('-0.1', Number.NaN))).toEqual([
+      'options.0.optimismBias.capital.upper',
+      'options.0.optimismBias.capital.mitigation',
+    ]);
+  });
+
   it('requires the shortlist the Green Book asks for', () => {
     expect(
       validateCase({ horizonYears: 5, options: [option('A', 'other', { preferred: true })] }).options,
