@@ -1,4 +1,5 @@
-import type { Period } from '../../../../kernel/periods.js';
+import { monthlyParts } from '../../../../kernel/apportion.js';
+import { monthName, type Period } from '../../../../kernel/periods.js';
 import type { Tx } from '../../../../platform/db/index.js';
 import type { CostPool, DriverValue } from '../../pools/pools.repository.js';
 import type { RunWarning, UnpricedUsage } from '../runs.repository.js';
@@ -177,4 +178,37 @@ export interface ChargeRequest {
   /** The organisations to charge; null for all. */
   orgIds: string[] | null;
   cutoff: Date;
+}
+
+/**
+ * An annual sum billed in equal monthly parts (the pennies left over in the last): a line for each
+ * month of the period whose first day the arrangement is in force on, described as `what` and the
+ * month. Returns whether any month was billed.
+ */
+export function addMonthlyParts(
+  out: Collector,
+  arrangement: ArrangementInfo,
+  period: Period,
+  line: { kind: 'fixed_contribution' | 'purchased_hours'; annualPence: bigint; what: string },
+): boolean {
+  const parts = monthlyParts(line.annualPence);
+  let billed = false;
+  for (const month of period.months) {
+    if (!covers(arrangement.validFrom, arrangement.validTo, `${month}-01`)) continue;
+    billed = true;
+    const index = financialMonthIndex(month);
+    out.add(arrangement.orgId, {
+      serviceLineId: arrangement.serviceLineId,
+      offeringId: null,
+      kind: line.kind,
+      description: `${line.what}, ${monthName(month)} (${index + 1} of 12)`,
+      quantity: null,
+      unit: null,
+      unitPricePence: null,
+      amountPence: parts[index]!,
+      source: { arrangementId: arrangement.id, version: arrangement.version, month, part: index + 1 },
+      order: month,
+    });
+  }
+  return billed;
 }

@@ -1,12 +1,12 @@
-import { apportion, monthlyParts } from '../../../../kernel/apportion.js';
-import { financialYearOf, type Period, monthName } from '../../../../kernel/periods.js';
+import { apportion } from '../../../../kernel/apportion.js';
+import { financialYearOf, type Period } from '../../../../kernel/periods.js';
 import { trueUp } from '../../../../kernel/true-up.js';
 import type { Tx } from '../../../../platform/db/index.js';
 import { formatMoney } from '../../billing.money.js';
 import { billingLookups } from '../../billing.lookups.js';
 import { poolsRepository, type CostPool, type DriverValue } from '../../pools/pools.repository.js';
 import { inputsRepository as inputs } from './inputs.repository.js';
-import { arrangementOn, covers, financialMonthIndex, type Collector, type Reference } from './model.js';
+import { addMonthlyParts, arrangementOn, type Collector, type Reference } from './model.js';
 
 /**
  * Costs shared rather than metered: fixed contributions in monthly parts, cost pools apportioned by
@@ -21,25 +21,12 @@ export function chargeFixedContributions(
 ) {
   for (const arrangement of ref.arrangements) {
     if (arrangement.model !== 'fixed_contribution' || !selected(arrangement.orgId)) continue;
-    const parts = monthlyParts(arrangement.annualPence!);
-    for (const month of period.months) {
-      // A month is billed when the arrangement is in force on its first day.
-      if (!covers(arrangement.validFrom, arrangement.validTo, `${month}-01`)) continue;
-      out.arrangements.set(arrangement.id, arrangement);
-      const index = financialMonthIndex(month);
-      out.add(arrangement.orgId, {
-        serviceLineId: arrangement.serviceLineId,
-        offeringId: null,
-        kind: 'fixed_contribution',
-        description: `Fixed contribution of ${formatMoney(arrangement.annualPence!)} a year, ${monthName(month)} (${index + 1} of 12)`,
-        quantity: null,
-        unit: null,
-        unitPricePence: null,
-        amountPence: parts[index]!,
-        source: { arrangementId: arrangement.id, version: arrangement.version, month, part: index + 1 },
-        order: month,
-      });
-    }
+    const billed = addMonthlyParts(out, arrangement, period, {
+      kind: 'fixed_contribution',
+      annualPence: arrangement.annualPence!,
+      what: `Fixed contribution of ${formatMoney(arrangement.annualPence!)} a year`,
+    });
+    if (billed) out.arrangements.set(arrangement.id, arrangement);
   }
 }
 

@@ -1,6 +1,5 @@
-import { monthlyParts } from '../../../../kernel/apportion.js';
 import { formatQuantity, lineAmount } from '../../../../kernel/quantity.js';
-import { financialYearOf, parsePeriod, monthName } from '../../../../kernel/periods.js';
+import { financialYearOf, parsePeriod } from '../../../../kernel/periods.js';
 import type { Tx } from '../../../../platform/db/index.js';
 import { formatMoney } from '../../billing.money.js';
 import type { UnpricedUsage } from '../runs.repository.js';
@@ -11,11 +10,10 @@ import {
   type UsageGroup,
 } from './inputs.repository.js';
 import {
+  addMonthlyParts,
   arrangementOn,
   type Collector,
   boundaries,
-  covers,
-  financialMonthIndex,
   mergeRanges,
   priceOn,
   type ChargeRequest,
@@ -181,23 +179,11 @@ async function chargePurchasedHours(
     const line = ref.lines.get(arrangement.serviceLineId);
     const block = arrangement.blockHours!;
     const rate = arrangement.hourRatePence!;
-    const parts = monthlyParts(lineAmount(block, rate));
-    for (const month of period.months) {
-      if (!covers(arrangement.validFrom, arrangement.validTo, `${month}-01`)) continue;
-      const index = financialMonthIndex(month);
-      out.add(arrangement.orgId, {
-        serviceLineId: arrangement.serviceLineId,
-        offeringId: null,
-        kind: 'purchased_hours',
-        description: `Purchased hours for ${line?.name ?? 'the line'}: ${formatQuantity(block)} hours a year at ${formatMoney(rate)}, ${monthName(month)} (${index + 1} of 12)`,
-        quantity: null,
-        unit: null,
-        unitPricePence: null,
-        amountPence: parts[index]!,
-        source: { arrangementId: arrangement.id, version: arrangement.version, month, part: index + 1 },
-        order: month,
-      });
-    }
+    addMonthlyParts(out, arrangement, period, {
+      kind: 'purchased_hours',
+      annualPence: lineAmount(block, rate),
+      what: `Purchased hours for ${line?.name ?? 'the line'}: ${formatQuantity(block)} hours a year at ${formatMoney(rate)}`,
+    });
     const used = hours.get(arrangement.id);
     const usedHours = used?.groups.reduce((sum, g) => sum + g.quantity, 0n) ?? 0n;
     const hourOfferings = [...ref.offerings.values()]
