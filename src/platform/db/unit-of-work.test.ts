@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { commitWith, inScope, readInScope, NO_SCOPE, type Scope } from './index.js';
+import { commitWith, inScope, readInScope, NO_SCOPE, type Scope, type Tx } from './index.js';
 import { openTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
 
 let db: TestDatabase;
@@ -25,6 +25,19 @@ afterAll(() => db.destroy());
 const whoAmI = sql<{ role: string; user_id: string; org_ids: string }>`
   select current_user as role, current_setting('app.user_id', true) as user_id, current_setting('app.org_ids', true) as org_ids`;
 
+/** Renames one organisation, as a platform administrator may, and reads its name back. */
+const admin: Scope = { orgIds: [], platformAdmin: true };
+const rename = (name: string) => (tx: Tx) =>
+  tx.updateTable('organisations').set({ name }).where('code', '=', 'SVCT').returning('name').execute();
+const name = async () =>
+  (
+    await db.kysely
+      .selectFrom('organisations')
+      .select('name')
+      .where('code', '=', 'SVCT')
+      .executeTakeFirstOrThrow()
+  ).name;
+
 describe('units of work', () => {
   it('run their first query already as the application role, with the scope set', async () => {
     const seen = await inScope(db, scope, async (tx) => (await whoAmI.execute(tx)).rows[0]);
@@ -42,9 +55,6 @@ describe('units of work', () => {
   });
 
   it('commit every statement together, or none of them', async () => {
-    const admin: Scope = { orgIds: [], platformAdmin: true };
-    const rename = (name: string) => (tx: Parameters<Parameters<typeof inScope>[2]>[0]) =>
-      tx.updateTable('organisations').set({ name }).where('code', '=', 'SVCT').execute();
     await expect(
       inScope(db, admin, async (tx) => {
         await rename('First')(tx);
@@ -52,14 +62,6 @@ describe('units of work', () => {
         await sql`select 1 / 0`.execute(tx);
       }),
     ).rejects.toThrow(/division by zero/);
-    const name = async () =>
-      (
-        await db.kysely
-          .selectFrom('organisations')
-          .select('name')
-          .where('code', '=', 'SVCT')
-          .executeTakeFirstOrThrow()
-      ).name;
     expect(await name()).toBe('Severn Vale Community Trust');
     await inScope(db, admin, async (tx) => {
       await rename('First')(tx);
@@ -94,17 +96,6 @@ describe('units of work', () => {
 });
 
 describe('a last statement that carries the COMMIT (commitWith)', () => {
-  const admin: Scope = { orgIds: [], platformAdmin: true };
-  const rename = (name: string) => (tx: Parameters<Parameters<typeof inScope>[2]>[0]) =>
-    tx.updateTable('organisations').set({ name }).where('code', '=', 'SVCT').returning('name').execute();
-  const name = async () =>
-    (
-      await db.kysely
-        .selectFrom('organisations')
-        .select('name')
-        .where('code', '=', 'SVCT')
-        .executeTakeFirstOrThrow()
-    ).name;
   afterAll(() => inScope(db, admin, (tx) => rename('Severn Vale Community Trust')(tx)));
 
   // A COMMIT sent afterwards would itself be refused (see the last test), failing the unit of work.
