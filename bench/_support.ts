@@ -1,9 +1,10 @@
 /**
- * What the benchmarks share: `tandem` in a process of its own, stopping a server, a percentile and
- * numbers as the figures print them. (Named with a leading underscore: run.ts runs every other file
+ * What the benchmarks share: a database of their own, `tandem` in a process of its own, stopping a
+ * server, a percentile and numbers as the figures print them. (Named with a leading underscore: run.ts runs every other file
  * here as a benchmark.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,3 +52,41 @@ export const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
     ? n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })
     : '—';
+
+/** The server the benches make their databases on (BENCH_DATABASE_URL, default the local one). */
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface BenchDatabase {
+  name: string;
+  /** Its connection string. */
+  url: URL;
+  /** What `tandem` needs to run on it (no e-mail is sent: messages stay in the outbox). */
+  env: NodeJS.ProcessEnv;
+  /** Drops it, unless BENCH_KEEP_DATABASE=1 keeps it to look into afterwards. */
+  drop(): Promise<void>;
+}
+
+/** A new, empty database for one bench: tandem_bench_<kind>_<pid>. */
+export async function benchDatabase(kind: string): Promise<BenchDatabase> {
+  const name = `tandem_bench_${kind}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url,
+    env: {
+      DATABASE_URL: url.toString(),
+      TANDEM_SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0',
+      TANDEM_SMTP_URL: '',
+    },
+    async drop() {
+      if (process.env.BENCH_KEEP_DATABASE === '1')
+        console.log(`kept the database ${name} (BENCH_KEEP_DATABASE)`);
+      else await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}

@@ -25,9 +25,8 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { appraise, type AppraisalCase } from '../src/kernel/appraisal.js';
 import { loadConfig } from '../src/config.js';
-import { child, fmt, percentile, runTandem, stop } from './_support.js';
+import { benchDatabase, child, fmt, percentile, runTandem, stop } from './_support.js';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -318,16 +317,8 @@ async function main() {
   log('(a) appraisal in the kernel…');
   const a = appraisalBench();
 
-  const name = `tandem_bench_planning_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const env = {
-    DATABASE_URL: url.toString(),
-    TANDEM_SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0',
-  };
+  const database = await benchDatabase('planning');
+  const { url, env } = database;
   const owner = new pg.Client({ connectionString: url.toString() });
   let tandem: ChildProcess | undefined;
   let bare: ChildProcess | undefined;
@@ -451,9 +442,7 @@ async function main() {
     await stop(bare);
     await stop(tandem);
     await owner.end().catch(() => {});
-    if (process.env.BENCH_KEEP) console.log(`kept: ${url.toString()}`);
-    else await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -27,10 +27,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { fmt, runTandem } from './_support.js';
+import { benchDatabase, fmt, runTandem } from './_support.js';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const KEEP = process.env.BENCH_KEEP_DATABASE === '1';
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100);
 const IMPORT_EVENTS = Number(process.env.BENCH_IMPORT_EVENTS ?? 1_000_000);
 const RUN_EVENTS = Number(process.env.BENCH_RUN_EVENTS ?? 10_000_000);
@@ -155,17 +153,8 @@ async function rawAggregate(owner: pg.Client): Promise<{ seconds: number; groups
 }
 
 async function main() {
-  const name = `tandem_bench_recharging_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const env = {
-    DATABASE_URL: url.toString(),
-    TANDEM_SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0',
-    TANDEM_SMTP_URL: '',
-  };
+  const database = await benchDatabase('recharging');
+  const { url, env } = database;
   const owner = new pg.Client({ connectionString: url.toString() });
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
   const file = path.join(folder, 'usage.csv');
@@ -232,9 +221,7 @@ async function main() {
   } finally {
     await owner.end().catch(() => {});
     fs.rmSync(folder, { recursive: true, force: true });
-    if (KEEP) console.log(`kept database ${name}`);
-    else await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

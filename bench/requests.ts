@@ -39,7 +39,7 @@ import { clockPolicyOf, type SlaSnapshot } from '../src/modules/requests/clocks/
 import { clockHistoryOf, priorityAtSubmission } from '../src/modules/requests/clocks/history.js';
 import type { Priority, RequestEvent } from '../src/modules/requests/request.js';
 import { loadConfig } from '../src/config.js';
-import { child, fmt, percentile, runTandem, stop } from './_support.js';
+import { benchDatabase, child, fmt, percentile, runTandem, stop } from './_support.js';
 
 const CONNECTIONS = 32;
 const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 4);
@@ -47,9 +47,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 1_000_000);
 const SEEDED = Math.min(TOTAL, Number(process.env.BENCH_SEED_REQUESTS ?? 20_000));
-/** Leaves the database in place afterwards, to look into its plans. */
-const KEEP = process.env.BENCH_KEEP_DATABASE === '1';
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const POOL_SIZE = loadConfig({}).databasePoolSize;
 /** What (d) searches for: words of the seeded subjects and answers, a phrase, and a whole reference. */
 const WORDS = ['printer', 'laptop new starter', 'invoice', 'password', 'WDC-000123'];
@@ -274,18 +271,8 @@ async function replays(client: pg.Client, now: Date, seededFrom: Date) {
 }
 
 async function main() {
-  const name = `tandem_bench_requests_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const env = {
-    DATABASE_URL: url.toString(),
-    TANDEM_SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0',
-    // Nothing is sent: messages stay in the outbox, as without an SMTP server.
-    TANDEM_SMTP_URL: '',
-  };
+  const database = await benchDatabase('requests');
+  const { url, env } = database;
   const owner = new pg.Client({ connectionString: url.toString() });
   let tandem: ChildProcess | undefined;
   let ceiling: ChildProcess | undefined;
@@ -476,9 +463,7 @@ async function main() {
     await stop(ceiling);
     await stop(tandem);
     await owner.end().catch(() => {});
-    if (KEEP) console.log(`kept the database ${name} (BENCH_KEEP_DATABASE)`);
-    else await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
