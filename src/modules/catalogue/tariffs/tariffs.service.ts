@@ -75,6 +75,13 @@ export async function recordPrice(
   return id;
 }
 
+/** A price of a line the caller manages; any other, or none, is not found. */
+async function managedTariff(tx: Tx, access: Access, id: string): Promise<Tariff> {
+  const tariff = isUuid(id) ? await repo.byId(tx, id.toLowerCase()) : undefined;
+  if (!tariff || !access.managedLineIds.includes(tariff.serviceLineId)) throw notFound('That price');
+  return tariff;
+}
+
 /**
  * Prices: a unit price per offering, the standard one (the host's) and partners' own, each valid
  * from a date to a date. Two prices of one offering for one organisation never overlap; a price is
@@ -146,9 +153,7 @@ export function tariffsService(db: Database) {
     async get(caller: Caller, id: string): Promise<Tariff> {
       return unit(caller, async (tx, access) => {
         policy.manageAnyLine(access);
-        const tariff = isUuid(id) ? await repo.byId(tx, id.toLowerCase()) : undefined;
-        if (!tariff || !access.managedLineIds.includes(tariff.serviceLineId)) throw notFound('That price');
-        return tariff;
+        return managedTariff(tx, access, id);
       });
     },
 
@@ -166,8 +171,7 @@ export function tariffsService(db: Database) {
     async end(caller: Caller, id: string, validTo: string): Promise<Tariff> {
       return unit(caller, async (tx, access) => {
         policy.manageAnyLine(access);
-        const tariff = isUuid(id) ? await repo.byId(tx, id.toLowerCase()) : undefined;
-        if (!tariff || !access.managedLineIds.includes(tariff.serviceLineId)) throw notFound('That price');
+        const tariff = await managedTariff(tx, access, id);
         if (validTo < tariff.validFrom)
           throw validationFailed({ validTo: 'catalogue.errors.validToBeforeFrom' });
         if (tariff.validTo !== null && validTo > tariff.validTo)
