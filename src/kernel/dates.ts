@@ -82,3 +82,10 @@ const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
 export function londonDate(instant: Date = new Date()): string {
   return LONDON_DATE.format(instant);
 }
+
+/** The calendar day `days` days after (or, negative, before) a `YYYY-MM-DD` day. */
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

@@ -2,7 +2,7 @@ import { scopeOf, type Caller } from '../../../platform/auth/index.js';
 import { inScope, type Database, type Tx } from '../../../platform/db/index.js';
 import { forbidden, notFound, validationFailed, type FieldErrors } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
-import { parseIsoDate } from '../../../kernel/dates.js';
+import { addDays, parseIsoDate } from '../../../kernel/dates.js';
 import { parseQuantity } from '../../../kernel/quantity.js';
 import { financialYearOf, parsePeriod } from '../../../kernel/periods.js';
 import { managedLineIds } from '../../metering/index.js';
@@ -218,11 +218,7 @@ export function chargingService(db: Database) {
   };
 }
 
-function nextDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
-}
+const nextDay = (day: string) => addDays(day, 1);
 
 function snapshot(a: Arrangement) {
   return {

@@ -1,3 +1,4 @@
+import { addDays } from '../../../../kernel/dates.js';
 import { monthlyParts } from '../../../../kernel/apportion.js';
 import { monthName, type Period } from '../../../../kernel/periods.js';
 import type { Tx } from '../../../../platform/db/index.js';
@@ -85,9 +86,7 @@ export async function loadReference(tx: Tx, hostOrgId: string): Promise<Referenc
 }
 
 export function nextDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
+  return addDays(day, 1);
 }
 
 export function covers(from: string, to: string | null, day: string): boolean {

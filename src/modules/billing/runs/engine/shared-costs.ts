@@ -1,3 +1,4 @@
+import { addDays } from '../../../../kernel/dates.js';
 import { apportion } from '../../../../kernel/apportion.js';
 import { financialYearOf, type Period } from '../../../../kernel/periods.js';
 import { trueUp } from '../../../../kernel/true-up.js';
@@ -258,9 +259,7 @@ export async function trueUpPools(
 }
 
 function nextDayBefore(until: string): string {
-  const date = new Date(`${until}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - 1);
-  return date.toISOString().slice(0, 10);
+  return addDays(until, -1);
 }
 
 function bp(basisPoints: number): string {
