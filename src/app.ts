@@ -30,6 +30,9 @@ import {
   organisationsApi,
   organisationsRoutes,
   organisationsService,
+  partnershipApi,
+  partnershipRoutes,
+  partnershipServices,
 } from './modules/organisations/index.js';
 import { catalogueApi, catalogueRoutes, catalogueServices } from './modules/catalogue/index.js';
 import {
@@ -63,6 +66,7 @@ export function createServices(config: Config, db: Database) {
     }),
     organisations: organisationsService(db, { credentials }),
     agreements: agreementsService(db),
+    partnership: partnershipServices(db),
     catalogue: catalogueServices(db),
     metering: meteringService(db),
     billing: billingServices(db),
@@ -167,6 +171,7 @@ export async function buildApp(
   });
   await app.register(organisationsRoutes, { organisations: services.organisations });
   await app.register(agreementsRoutes, { agreements: services.agreements });
+  await app.register(partnershipRoutes, { partnership: services.partnership });
   await app.register(catalogueRoutes, services.catalogue);
   await app.register(attachmentsRoutes, { attachments: services.attachments });
   await app.register(requestsPages, {
@@ -185,6 +190,7 @@ export async function buildApp(
       await api.register(identityApi, { db });
       await api.register(organisationsApi, { organisations: services.organisations });
       await api.register(agreementsApi, { agreements: services.agreements });
+      await api.register(partnershipApi, { partnership: services.partnership });
       await api.register(catalogueApi, services.catalogue);
       await api.register(meteringApi, { metering: services.metering });
       await api.register(billingApi, { billing: services.billing });

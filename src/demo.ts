@@ -1,7 +1,11 @@
 import { hashPassword, type Role } from './platform/auth/index.js';
 import { inScope, type Database } from './platform/db/index.js';
 import { identityRepository } from './modules/identity/index.js';
-import { organisationsRepository, type OrganisationInput } from './modules/organisations/index.js';
+import {
+  organisationsRepository,
+  seedDemoPartnership,
+  type OrganisationInput,
+} from './modules/organisations/index.js';
 import { recordAudit, recordHostAudit } from './modules/audit/index.js';
 import { seedDemoCatalogue } from './modules/catalogue/index.js';
 import { seedDemoBilling } from './modules/billing/index.js';
@@ -219,5 +223,6 @@ export async function seedDemo(
   // Requests come last: they are raised from the catalogue by the partners' people.
   added += await seedDemoRequests(db, { onProgress });
   added += await seedDemoBilling(db, { onProgress });
+  added += await seedDemoPartnership(db, { onProgress });
   return { added };
 }

@@ -4,8 +4,9 @@
  * prospect → interested → negotiating → onboarding → live → exiting → left. No required step is
  * skipped; a prospect may drop out (left) before it is live; talks may step back (negotiating →
  * interested, onboarding → negotiating); an exit may be withdrawn (exiting → live); a former
- * partner may be courted again (left → prospect). Going live needs an agreement in force or signed
- * for that partner; `left` after `live` only from `exiting`.
+ * partner may be courted again (left → prospect). From onboarding on the partner must be a
+ * registered organisation; going live needs a signed agreement with it; `left` after `live` only
+ * from `exiting`.
  */
 
 export const PARTNERSHIP_STAGES = [
@@ -33,11 +34,20 @@ const MOVES: Record<PartnershipStage, readonly PartnershipStage[]> = {
 
 /** What is known about the partner when the move is asked for. */
 export interface StageContext {
-  /** Whether the partner has an agreement version that is signed or in force. */
+  /** Whether the prospect is linked to a registered organisation. */
+  hasOrganisation: boolean;
+  /** Whether that organisation has a signed version of its agreement. */
   hasSignedAgreement: boolean;
 }
 
-export type StageRefusal = 'ERR_STAGE_SAME' | 'ERR_STAGE_NOT_ALLOWED' | 'ERR_STAGE_NEEDS_AGREEMENT';
+/** The stages at which the partner must be a registered organisation. */
+export const STAGES_WITH_ORGANISATION: readonly PartnershipStage[] = ['onboarding', 'live', 'exiting'];
+
+export type StageRefusal =
+  | 'ERR_STAGE_SAME'
+  | 'ERR_STAGE_NOT_ALLOWED'
+  | 'ERR_STAGE_NEEDS_ORGANISATION'
+  | 'ERR_STAGE_NEEDS_AGREEMENT';
 
 /** Whether `from` may move to `to`: null when it may, otherwise why not. */
 export function refuseStageMove(
@@ -47,6 +57,7 @@ export function refuseStageMove(
 ): StageRefusal | null {
   if (from === to) return 'ERR_STAGE_SAME';
   if (!MOVES[from].includes(to)) return 'ERR_STAGE_NOT_ALLOWED';
+  if (STAGES_WITH_ORGANISATION.includes(to) && !context.hasOrganisation) return 'ERR_STAGE_NEEDS_ORGANISATION';
   if (to === 'live' && !context.hasSignedAgreement) return 'ERR_STAGE_NEEDS_AGREEMENT';
   return null;
 }

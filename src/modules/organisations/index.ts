@@ -12,3 +12,16 @@ export { agreementsService, type AgreementsService } from './agreements/agreemen
 export { agreementsRepository, type Agreement } from './agreements/agreements.repository.js';
 export { agreementsRoutes } from './agreements/agreements.routes.js';
 export { agreementsApi } from './agreements/agreements.api.js';
+// The partnership: the host's pipeline, and the terms agreed with each partner, version by version.
+import './terms/terms.errors.js';
+import './terms/terms.messages.js';
+import './pipeline/pipeline.errors.js';
+import './pipeline/pipeline.messages.js';
+import './pipeline/pipeline.navigation.js';
+export {
+  partnershipServices,
+  partnershipRoutes,
+  partnershipApi,
+  type PartnershipServices,
+} from './partnership.js';
+export { seedDemoPartnership } from './partnership.demo.js';

@@ -75,6 +75,7 @@ export async function organisationsRoutes(
       org,
       canEdit: isPlatformAdmin(context.principal),
       canSeeAgreements: organisationsPolicy.canSeeAgreements(context.principal, org.id),
+      canSeeTerms: organisationsPolicy.canReadTerms(context.principal, org.id),
       notice: query.added
         ? translate('organisations.created')
         : query.saved
