@@ -26,6 +26,7 @@ const PEOPLE = [
   { who: 'service-manager', email: 'service.manager@mercia.example' },
   { who: 'platform-admin', email: 'admin@mercia.example' },
   { who: 'finance-officer', email: 'finance@mercia.example' },
+  { who: 'executive', email: 'executive@mercia.example' },
   { who: 'shared-officer', email: 'shared.officer@mercia.example' },
 ] as const;
 
