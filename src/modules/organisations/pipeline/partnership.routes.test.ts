@@ -17,6 +17,9 @@ function errorSummary(html: string): string {
   return match ? match[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') : '';
 }
 
+/** A message key shown where its words should be ("pipeline.count"). */
+const UNTRANSLATED = /\b(pipeline|terms)\.[a-z][A-Za-z.]*\b/;
+
 function typed(name: string, date: string): Record<string, string> {
   const [year = '', month = '', day = ''] = date ? date.split('-') : [];
   return { [`${name}-day`]: day, [`${name}-month`]: month, [`${name}-year`]: year };
@@ -72,6 +75,8 @@ describe('the pipeline on pages', () => {
 
     const board = await executive.get('/partnership/pipeline');
     expect(board.body).toContain('data-qa="board"');
+    expect(board.body).not.toMatch(UNTRANSLATED);
+    expect(after.body).not.toMatch(UNTRANSLATED);
     expect(board.body).toContain('Severn Valley Police');
     const table = await executive.get('/partnership/pipeline?view=table');
     expect(table.body).toContain('data-qa="pipeline-table"');
@@ -136,6 +141,9 @@ describe('agreement terms on pages', () => {
     expect(after.body).toContain('Version signed');
     expect(after.body).not.toContain('/edit');
     expect(after.body).toContain('A Trustee');
+    expect(after.body).not.toMatch(UNTRANSLATED);
+    expect(bad.body).not.toMatch(UNTRANSLATED);
+    expect((await executive.get(base)).body).not.toMatch(UNTRANSLATED);
   });
 
   it('shows a partner manager their own terms from their organisation’s page, and nobody else’s', async () => {
