@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, apiTokenFor, buildTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { demoIds } from '../../../test/helpers/database.js';
+import { expectDayTotalsToMatchEvents } from '../../../test/helpers/usage-totals.js';
 import { inScope } from '../../platform/db/index.js';
 import { recordUsage, thousandthsOfHours } from './index.js';
 
@@ -357,5 +358,17 @@ describe('usage is append-only, for everyone', () => {
     );
     await expect(sql`delete from usage_events`.execute(t.db.kysely)).rejects.toThrow(/append-only/);
     await expect(sql`truncate usage_keys`.execute(t.db.kysely)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('the day totals a recharge run reads', () => {
+  it('hold exactly the sums of every event recorded above, reversals included, and are read-only to the application', async () => {
+    await expectDayTotalsToMatchEvents(t.db);
+    await expect(
+      inScope(t.db, { orgIds: [ids.orgs.MCC!] }, (tx) =>
+        sql`update usage_day_totals set quantity = 0`.execute(tx),
+      ),
+    ).rejects.toThrow();
+    await expect(sql`delete from usage_day_totals`.execute(t.db.kysely)).rejects.toThrow(/append-only/);
   });
 });

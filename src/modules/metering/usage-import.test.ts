@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
+import { expectDayTotalsToMatchEvents } from '../../../test/helpers/usage-totals.js';
 import { DomainError } from '../../platform/errors.js';
 import { actingAs } from './metering.cli.js';
 import { meteringService } from './index.js';
@@ -140,5 +141,11 @@ describe('tandem usage import', () => {
     expect((await rejection(`${HEADER}\n`)).details!.problems).toEqual([
       expect.objectContaining({ line: 1, message: 'The file has no rows after its header' }),
     ]);
+  });
+});
+
+describe('the day totals after imports', () => {
+  it('hold exactly the sums of the events imported, and of nothing refused', async () => {
+    await expectDayTotalsToMatchEvents(db);
   });
 });

@@ -49,7 +49,7 @@ beforeAll(async () => {
   for (const [code, name] of [
     ['TVH', 'Teme Valley Homes'],
     ['KDC', 'Kingsley District Council'],
-  ])
+  ] as const)
     ids.orgs[code] = (
       await apiCall(t.app, admin, 'POST', '/api/v1/organisations', {
         code,
