@@ -3,10 +3,10 @@
 --
 -- Who sees what (row level security; the application checks roles first and says the same):
 --   * The pipeline is the host's own business: its executives and platform administrators keep it;
---     its finance officers and service managers read it. Partners never see it.
+--     its finance officers read it. Partners never see it.
 --   * Agreement terms: kept by the host's executives and platform administrators, read by its
---     finance officers and service managers, and by the partner's own managers for their own
---     organisation only. No partner sees another's terms.
+--     finance officers, and by the partner's own managers for their own organisation only. No
+--     partner sees another's terms; the host's other people (service managers, agents) see none.
 -- Every key carries the organisation, so tenants can later be distributed by it.
 
 -- ---------------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ begin
   loop
     execute format($p$create policy %I on %I for select using (
       org_id = any ((select app_orgs_acting_as(
-        array['executive', 'platform_administrator', 'finance_officer', 'service_manager']))::uuid[]))$p$,
+        array['executive', 'platform_administrator', 'finance_officer']))::uuid[]))$p$,
       t || '_read', t);
     execute format($p$create policy %I on %I for all
       using (org_id = any ((select app_orgs_acting_as(array['executive', 'platform_administrator']))::uuid[]))
@@ -216,7 +216,7 @@ alter table agreement_versions enable row level security;
 alter table agreement_versions force row level security;
 create policy agreement_versions_read on agreement_versions for select using (
   host_org_id = any ((select app_orgs_acting_as(
-    array['executive', 'platform_administrator', 'finance_officer', 'service_manager']))::uuid[])
+    array['executive', 'platform_administrator', 'finance_officer']))::uuid[])
   or org_id = any ((select app_orgs_acting_as(array['partner_manager']))::uuid[]));
 create policy agreement_versions_write on agreement_versions for all
   using (host_org_id = any ((select app_orgs_acting_as(array['executive', 'platform_administrator']))::uuid[]))

@@ -9,6 +9,7 @@ import {
 import { recordAudit, recordHostAudit } from './modules/audit/index.js';
 import { seedDemoCatalogue } from './modules/catalogue/index.js';
 import { seedDemoBilling } from './modules/billing/index.js';
+import { seedDemoGovernance } from './modules/planning/index.js';
 import { seedDemoRequests } from './modules/requests/index.js';
 
 /** The password every demo account shares; printed at start and in the README. Never for real data. */
@@ -163,6 +164,7 @@ export const DEMO_USERS: DemoUser[] = [
 export async function seedDemo(
   db: Database,
   onProgress: (message: string) => void = () => {},
+  options: { committee?: boolean } = {},
 ): Promise<{ added: number }> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   let added = 0;
@@ -224,5 +226,7 @@ export async function seedDemo(
   added += await seedDemoRequests(db, { onProgress });
   added += await seedDemoBilling(db, { onProgress });
   added += await seedDemoPartnership(db, { onProgress });
+  // The joint committee's records, unless asked not to (its tests start from an empty committee).
+  if (options.committee ?? true) added += await seedDemoGovernance(db, { onProgress });
   return { added };
 }

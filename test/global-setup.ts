@@ -15,7 +15,8 @@ declare module 'vitest' {
 }
 
 /**
- * Migrates and seeds one database for the whole run; each test file then starts from a copy of it
+ * Migrates and seeds one database for the whole run (the demo, but for the joint committee's
+ * records: its tests start from an empty committee and build their own); each test file then starts from a copy of it
  * (a restored dump on the embedded engine, CREATE DATABASE … TEMPLATE on a server), which takes a
  * fraction of a second instead of migrating again.
  */
@@ -23,7 +24,7 @@ export async function setup(project: TestProject) {
   if (testEngine() === 'embedded') {
     const db = await openDatabase({ dataDir: 'memory://' });
     await migrate(db);
-    await seedDemo(db);
+    await seedDemo(db, undefined, { committee: false });
     const dump = await db.dump!();
     await db.close();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-test-')), 'template.tar');
@@ -38,7 +39,7 @@ export async function setup(project: TestProject) {
   const db = await openDatabase({ databaseUrl: databaseUrl(name), poolSize: 2 });
   try {
     await migrate(db);
-    await seedDemo(db);
+    await seedDemo(db, undefined, { committee: false });
   } finally {
     await db.close();
   }

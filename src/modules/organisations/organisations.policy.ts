@@ -5,14 +5,15 @@ import { isUuid } from '../../platform/ids.js';
 /**
  * Where a person stands towards the partnership (migration 0025 says the same): the host's
  * executives and platform administrators keep the pipeline and the agreements' terms; its finance
- * officers and service managers read them; a partner's managers read their own organisation's terms.
+ * officers read them; a partner's managers read their own organisation's terms. The host's other
+ * people (service managers, agents) see neither.
  */
 export type PartnershipRole = 'keeper' | 'reader' | 'partner' | 'none';
 
 export function partnershipRole(principal: Principal): PartnershipRole {
   if (principal.org.role === 'host') {
     if (hasRole(principal, 'executive', 'platform_administrator')) return 'keeper';
-    if (hasRole(principal, 'finance_officer', 'service_manager')) return 'reader';
+    if (hasRole(principal, 'finance_officer')) return 'reader';
     return 'none';
   }
   return hasRole(principal, 'partner_manager') ? 'partner' : 'none';

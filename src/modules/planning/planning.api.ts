@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { appraisalApi } from './appraisal/appraisal.api.js';
+import { governanceApi } from './governance/governance.api.js';
 import { savingsApi } from './savings/savings.api.js';
 import { whatIfApi } from './what-if/what-if.api.js';
 import type { PlanningServices } from './planning.services.js';
@@ -12,4 +13,5 @@ export const planningApi: FastifyPluginAsyncTypebox<{ planning: PlanningServices
   await app.register(appraisalApi, { appraisal: planning.appraisal });
   await app.register(savingsApi, { savings: planning.savings });
   await app.register(whatIfApi, { whatIf: planning.whatIf });
+  await app.register(governanceApi, { governance: planning.governance });
 };

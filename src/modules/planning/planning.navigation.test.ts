@@ -23,7 +23,12 @@ async function linksOf(email: string) {
 describe('planning in the navigation and on the home page', () => {
   it('leads an executive to the whole picture, and shows finance officers their planning pages', async () => {
     const executive = await linksOf(PEOPLE.executive);
-    expect(executive.nav).toEqual(['/planning/savings', '/planning/business-cases', '/planning/what-if']);
+    expect(executive.nav).toEqual([
+      '/planning/savings',
+      '/planning/business-cases',
+      '/planning/what-if',
+      '/planning/governance',
+    ]);
     expect(executive.home).toEqual(['/planning/savings', '/planning/business-cases', '/planning/what-if']);
     expect((await linksOf(PEOPLE.finance)).nav).toEqual(executive.nav);
   });
@@ -32,9 +37,10 @@ describe('planning in the navigation and on the home page', () => {
     expect((await linksOf(PEOPLE.serviceManager)).nav).toEqual([
       '/planning/business-cases',
       '/planning/what-if',
+      '/planning/governance',
     ]);
     expect(await linksOf(PEOPLE.wdcManager)).toEqual({
-      nav: ['/planning/savings'],
+      nav: ['/planning/savings', '/planning/governance'],
       home: [],
     });
     expect(await linksOf(PEOPLE.wdcRequester)).toEqual({ nav: [], home: [] });

@@ -1,6 +1,7 @@
 import { hasRole, type Principal } from '../../platform/auth/index.js';
 import { registerNavigation, translate, type StartingPoint } from '../../platform/web/index.js';
 import { planningRole } from './planning.policy.js';
+import { governanceRole } from './governance/governance.policy.js';
 
 const t = (key: string, params: Record<string, string | number> = {}) => translate(`planning.${key}`, params);
 
@@ -15,6 +16,8 @@ registerNavigation({
       items.push({ href: '/planning/business-cases', key: 'planning.nav.cases' });
       items.push({ href: '/planning/what-if', key: 'planning.nav.whatIf' });
     }
+    if (governanceRole(principal) !== 'none')
+      items.push({ href: '/planning/governance', key: 'governance.nav' });
     return items;
   },
 

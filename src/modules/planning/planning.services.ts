@@ -1,5 +1,6 @@
 import type { Database } from '../../platform/db/index.js';
 import { appraisalService } from './appraisal/appraisal.service.js';
+import { governanceService } from './governance/governance.service.js';
 import { savingsService } from './savings/savings.service.js';
 import { whatIfService } from './what-if/what-if.service.js';
 
@@ -9,6 +10,7 @@ export function planningServices(db: Database) {
     appraisal: appraisalService(db),
     savings: savingsService(db),
     whatIf: whatIfService(db),
+    governance: governanceService(db),
   };
 }
 

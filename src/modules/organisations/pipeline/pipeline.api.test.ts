@@ -34,6 +34,7 @@ beforeAll(async () => {
     ['executive', 'executive@mercia.example', 'MCC'],
     ['finance', 'finance@mercia.example', 'MCC'],
     ['agent', 'agent@mercia.example', 'MCC'],
+    ['serviceManager', 'service.manager@mercia.example', 'MCC'],
     ['wdcManager', 'manager@wyvern.example', 'WDC'],
     ['mfrsManager', 'manager@merciafire.example', 'MFRS'],
   ] as const)
@@ -180,6 +181,10 @@ describe('the pipeline', () => {
         .statusCode,
     ).toBe(403);
     expect((await api('agent', 'GET', '/api/v1/partnership/prospects')).statusCode).toBe(403);
+    expect((await api('serviceManager', 'GET', '/api/v1/partnership/prospects')).statusCode).toBe(403);
+    const terms = `/api/v1/organisations/${ids.orgs.WDC}/agreement-versions`;
+    expect((await api('serviceManager', 'GET', terms)).statusCode).toBe(404);
+    expect((await api('finance', 'GET', terms)).statusCode).toBe(200);
     expect((await api('wdcManager', 'GET', '/api/v1/partnership/prospects')).statusCode).toBe(403);
     expect((await api('wdcManager', 'GET', `/api/v1/partnership/prospects/${first.id}`)).statusCode).toBe(
       404,
