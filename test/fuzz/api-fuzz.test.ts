@@ -393,6 +393,12 @@ const GENERATED_AS: Array<[string, Principal]> = [
   ['/api/v1/savings-baselines', 'finance'],
   ['/api/v1/cost-models', 'finance'],
   ['/api/v1/what-if-scenarios', 'finance'],
+  ['/api/v1/report-packs', 'finance'],
+  // The partnership's pipeline, each partner's agreement terms and the joint committee: the host's executives.
+  ['/api/v1/partnership', 'executive'],
+  ['/api/v1/organisations/{id}/agreement-versions', 'executive'],
+  ['/api/v1/committee', 'executive'],
+  ['/api/v1/committee-meetings', 'executive'],
 ];
 
 /** Values for path parameters of generated operations, by the segment before them and their name. */
@@ -410,6 +416,11 @@ const API_PARAMS: Record<string, (fx: Fixtures) => string> = {
   'business-cases/:id': (fx) => fx.businessCaseId,
   'what-if-scenarios/:id': (fx) => fx.whatIfScenarioId,
   'cost-models/:serviceLine': () => 'HR',
+  'report-packs/:quarter': () => '2026-Q1',
+  'prospects/:id': (fx) => fx.prospectId,
+  'organisations/:id': (fx) => fx.orgId,
+  'agreement-versions/:versionId': (fx) => fx.signableTermsId,
+  'committee-meetings/:id': (fx) => fx.meetingId,
 };
 
 /** Values for required query parameters of generated operations, by name. */

@@ -464,7 +464,109 @@ const FORMS: Record<string, FormEntry> = {
     action: (fx) => `/planning/what-if/${fx.removableScenarioId}/remove`,
     deniedTo: MANAGER,
   },
+  // The partnership: kept by the host's executives; its finance officers only read it.
+  'POST /partnership/pipeline': {
+    as: EXECUTIVE,
+    page: () => '/partnership/pipeline/new',
+    action: () => '/partnership/pipeline',
+    values: (_fx, n) => ({ name: `Fuzz body ${n}`, kind: 'police' }),
+    deniedTo: FINANCE,
+  },
+  'POST /partnership/pipeline/:id/edit': {
+    as: EXECUTIVE,
+    page: (fx) => `/partnership/pipeline/${fx.prospectId}/edit`,
+    action: (fx) => `/partnership/pipeline/${fx.prospectId}/edit`,
+    deniedTo: FINANCE,
+  },
+  'POST /partnership/pipeline/:id/move': {
+    as: EXECUTIVE,
+    page: (fx) => `/partnership/pipeline/${fx.prospectId}`,
+    action: (fx) => `/partnership/pipeline/${fx.prospectId}/move`,
+    values: () => ({ stage: 'interested' }),
+    deniedTo: FINANCE,
+  },
+  'POST /organisations/:id/terms': {
+    as: EXECUTIVE,
+    page: (fx) => `/organisations/${fx.orgs.SVCT!.id}/terms/new`,
+    action: (fx) => `/organisations/${fx.orgs.SVCT!.id}/terms`,
+    values: () => ({
+      ...dateFields('effectiveFrom', '2027-04-01'),
+      ...dateFields('reviewOn', '2030-03-31'),
+      noticeMonths: '6',
+      exitCostSharing: 'Each bears its own',
+      dataSharingRole: 'controller',
+      'model-HR': 'cost_pool',
+    }),
+    deniedTo: FINANCE,
+  },
+  'POST /organisations/:id/terms/:versionId/edit': {
+    as: EXECUTIVE,
+    page: (fx) => `/organisations/${fx.orgs.BWF!.id}/terms/${fx.editableTermsId}/edit`,
+    action: (fx) => `/organisations/${fx.orgs.BWF!.id}/terms/${fx.editableTermsId}/edit`,
+    deniedTo: FINANCE,
+  },
+  'POST /organisations/:id/terms/:versionId/sign': {
+    as: EXECUTIVE,
+    page: (fx) => `/organisations/${fx.orgId}/terms/${fx.signableTermsId}/sign`,
+    action: (fx) => `/organisations/${fx.orgId}/terms/${fx.signableTermsId}/sign`,
+    values: () => ({ ...dateFields('signedOn', '2026-01-05'), signedForPartner: 'Fuzz signatory' }),
+    deniedTo: FINANCE,
+  },
+  'POST /organisations/:id/terms/:versionId/discard': {
+    as: EXECUTIVE,
+    page: (fx) => `/organisations/${fx.orgs['MCC-RES']!.id}/terms/${fx.discardableTermsId}`,
+    action: (fx) => `/organisations/${fx.orgs['MCC-RES']!.id}/terms/${fx.discardableTermsId}/discard`,
+    deniedTo: FINANCE,
+  },
+  // The joint committee: kept by the host's executives.
+  'POST /planning/governance/seats': {
+    as: EXECUTIVE,
+    page: () => '/planning/governance/seats/new',
+    action: () => '/planning/governance/seats',
+    values: (_fx, n) => ({
+      organisation: 'MFRS',
+      ...dateFields('effectiveFrom', `${2030 + n}-01-01`),
+      memberName: 'Fuzz member',
+      memberJobTitle: 'Chair',
+      substituteName: 'Fuzz substitute',
+      substituteJobTitle: 'Vice-chair',
+    }),
+    deniedTo: FINANCE,
+  },
+  'POST /planning/governance/meetings': {
+    as: EXECUTIVE,
+    page: () => '/planning/governance/meetings/new',
+    action: () => '/planning/governance/meetings',
+    values: () => ({ ...dateFields('heldOn', '2026-09-01'), title: 'Fuzz meeting' }),
+    deniedTo: FINANCE,
+  },
+  'POST /planning/governance/meetings/:id/attendance': {
+    as: EXECUTIVE,
+    page: (fx) => `/planning/governance/meetings/${fx.meetingId}/attendance`,
+    action: (fx) => `/planning/governance/meetings/${fx.meetingId}/attendance`,
+    values: () => ({ 'attended-MCC': 'member', 'attended-WDC': 'substitute' }),
+    deniedTo: FINANCE,
+  },
+  'POST /planning/governance/meetings/:id/decisions': {
+    as: EXECUTIVE,
+    page: (fx) => `/planning/governance/meetings/${fx.confirmableMeetingId}/decisions/new`,
+    action: (fx) => `/planning/governance/meetings/${fx.confirmableMeetingId}/decisions`,
+    values: () => ({ title: 'Fuzz decision', resolution: 'That the fuzz be noted.', 'vote-MCC': 'for' }),
+    deniedTo: FINANCE,
+  },
+  'POST /planning/governance/meetings/:id/confirm': {
+    as: EXECUTIVE,
+    page: (fx) => `/planning/governance/meetings/${fx.confirmableMeetingId}/confirm`,
+    action: (fx) => `/planning/governance/meetings/${fx.confirmableMeetingId}/confirm`,
+    deniedTo: FINANCE,
+  },
 };
+
+/** A date as the three boxes of a GOV.UK date input named `name` carry it. */
+function dateFields(name: string, date: string): Fields {
+  const [year = '', month = '', day = ''] = date.split('-');
+  return { [`${name}-day`]: day, [`${name}-month`]: month, [`${name}-year`]: year };
+}
 
 /**
  * Kinds of hostile text that a form field cannot carry differently from another kind (a lone

@@ -44,6 +44,14 @@ export interface FuzzFixtures extends DemoRecords {
   /** The id of the WDC request `requestReference` names, and a team of the host's IT line. */
   requestId?: string;
   itTeamId?: string;
+  /** A pipeline entry at prospect; drafts of agreement terms (BWF's to change, FZORG's to sign, MCC-RES's to discard). */
+  prospectId: string;
+  editableTermsId: string;
+  signableTermsId: string;
+  discardableTermsId: string;
+  /** Joint committee meetings: one with seats and no attendance yet, one with attendance to confirm. */
+  meetingId: string;
+  confirmableMeetingId: string;
 }
 
 /** The first value a query answers, or undefined (also when its table does not exist yet). */
@@ -219,6 +227,63 @@ export async function makeFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
     prospect: 'Fuzz Borough Council',
     prospectVolume: 100,
   });
+  // The partnership and the joint committee, kept by the host's executive.
+  const executive = await apiTokenFor(t.db, 'executive@mercia.example', 'MCC');
+  const prospect = await call(executive, '/api/v1/partnership/prospects', {
+    name: 'Fuzz prospect',
+    kind: 'police',
+  });
+  const orgIds = Object.fromEntries(
+    (
+      await sql<{ code: string; id: string }>`select code, id::text as id from organisations`.execute(
+        t.db.kysely,
+      )
+    ).rows.map((row) => [row.code, row.id]),
+  );
+  const termsOf = (code: string) => `/api/v1/organisations/${orgIds[code]}/agreement-versions`;
+  const draftTerms = (effectiveFrom: string, serviceLine: string) => ({
+    effectiveFrom,
+    reviewOn: '2099-03-31',
+    noticeMonths: 12,
+    exitCostSharing: 'Shared by the last year of charges',
+    dataSharingRole: 'controller',
+    lines: [{ serviceLine, chargingModel: 'per_unit' }],
+  });
+  const signable = await call(
+    executive,
+    `/api/v1/organisations/${orgId}/agreement-versions`,
+    draftTerms('2090-01-01', 'FIN'),
+  );
+  const discardable = await call(executive, termsOf('MCC-RES'), draftTerms('2090-01-01', 'HR'));
+  for (const organisation of ['MCC', 'WDC'])
+    await call(executive, '/api/v1/committee/seats', {
+      organisation,
+      effectiveFrom: '2026-01-01',
+      memberName: `${organisation} fuzz member`,
+      memberJobTitle: 'Leader',
+      substituteName: `${organisation} fuzz substitute`,
+      substituteJobTitle: 'Deputy',
+    });
+  const meeting = await call(executive, '/api/v1/committee-meetings', {
+    heldOn: '2026-06-01',
+    title: 'Fuzz meeting',
+  });
+  const confirmable = await call(executive, '/api/v1/committee-meetings', {
+    heldOn: '2026-06-02',
+    title: 'Fuzz meeting to confirm',
+  });
+  const confirmableId = confirmable.json<{ id: string }>().id;
+  await call(
+    executive,
+    `/api/v1/committee-meetings/${confirmableId}/attendance`,
+    {
+      attendance: [
+        { organisation: 'MCC', attended: 'member' },
+        { organisation: 'WDC', attended: 'substitute' },
+      ],
+    },
+    'PUT',
+  );
   const records = await demoRecords(t.db);
   const userId = (email: string) => records.users.find((u) => u.email === email)!.id;
   return {
@@ -231,6 +296,16 @@ export async function makeFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
     approvableCaseId: approvable.json<{ id: string }>().id,
     removableCaseId: removable.json<{ id: string }>().id,
     removableScenarioId: removableScenario.json<{ id: string }>().id,
+    prospectId: prospect.json<{ id: string }>().id,
+    editableTermsId: (await firstValue(
+      t,
+      `select v.id::text as value from agreement_versions v join organisations o on o.id = v.org_id
+       where o.code = 'BWF' and v.status = 'draft'`,
+    ))!,
+    signableTermsId: signable.json<{ id: string }>().id,
+    discardableTermsId: discardable.json<{ id: string }>().id,
+    meetingId: meeting.json<{ id: string }>().id,
+    confirmableMeetingId: confirmableId,
     itTeamId: await firstValue(
       t,
       `select t.id::text as value from service_line_teams t join service_lines l on l.id = t.service_line_id

@@ -214,6 +214,34 @@ const PARAMS: Record<string, { of: (target: Org, r: Seeded) => Fill | undefined;
     missing: '5f0c7a52-0000-4000-8000-000000000009',
   },
   'cost-models/:line': { of: () => ({ value: 'HR', owner: HOST }), missing: 'NOSUCH' },
+  // The pipeline and the joint committee are the host's; each partner's agreement terms its own.
+  'pipeline/:id': {
+    of: (_t, r) => ({ value: r.prospectId, owner: HOST }),
+    missing: '5f0c7a52-0000-4000-8000-000000000011',
+  },
+  'prospects/:id': {
+    of: (_t, r) => ({ value: r.prospectId, owner: HOST }),
+    missing: '5f0c7a52-0000-4000-8000-000000000012',
+  },
+  'terms/:versionId': {
+    of: (t, r) => (t === HOST ? undefined : { value: r.termsVersionIds[t]!, owner: t }),
+    missing: '5f0c7a52-0000-4000-8000-000000000013',
+  },
+  'agreement-versions/:versionId': {
+    of: (t, r) => (t === HOST ? undefined : { value: r.termsVersionIds[t]!, owner: t }),
+    missing: '5f0c7a52-0000-4000-8000-000000000014',
+  },
+  'meetings/:id': {
+    of: (_t, r) => ({ value: r.meetingId, owner: HOST }),
+    missing: '5f0c7a52-0000-4000-8000-000000000015',
+  },
+  // A quarter's report pack: the partnership's, or one organisation's (named by its code).
+  'report-packs/:quarter': { of: () => ({ value: '2026-Q1', owner: HOST }), missing: '1999-Q1' },
+  'reports/:organisation': { of: (t) => ({ value: t, owner: t }), missing: 'NOSUCH' },
+  'committee-meetings/:id': {
+    of: (_t, r) => ({ value: r.meetingId, owner: HOST }),
+    missing: '5f0c7a52-0000-4000-8000-000000000016',
+  },
   // A price, to end it: the standard ones are the host's, a partner's own are the partner's.
   'tariffs/:id': {
     of: (t, r) => {
@@ -254,6 +282,9 @@ interface Seeded extends DemoRecords {
   runId: string | undefined;
   businessCaseId: string;
   whatIfScenarioId: string;
+  prospectId: string;
+  termsVersionIds: Record<string, string>;
+  meetingId: string;
 }
 
 let t: TestApp;
@@ -420,6 +451,39 @@ async function seedMarkers(): Promise<Seeded> {
       prospectVolume: 5000,
     })
   ).json<{ id: string }>().id;
+  // A pipeline entry, and a meeting of the joint committee (no seats: no partner's name on it).
+  const prospectId = (
+    await sql<{ id: string }>`select id::text as id from partnership_prospects order by name limit 1`.execute(
+      db,
+    )
+  ).rows[0]!.id;
+  const executive = await apiTokenFor(t.db, 'executive@mercia.example', HOST);
+  const meetingId = (
+    await apiCall(t.app, executive, 'POST', '/api/v1/committee-meetings', {
+      heldOn: '2026-03-10',
+      title: 'Walk meeting',
+    })
+  ).json<{ id: string }>().id;
+  // A draft version of each partner's terms, its notes marked as the partner's agreement.
+  const termsVersionIds: Record<string, string> = {};
+  for (const [i, org] of PARTNERS.entries()) {
+    const mark = marker(org, 'agreement');
+    const drafted = await sql<{ id: string }>`update agreement_versions set notes = ${mark}
+      where status = 'draft' and org_id = (select id from organisations where code = ${org})
+      returning id::text as id`.execute(db);
+    termsVersionIds[org] =
+      drafted.rows[0]?.id ??
+      (
+        await sql<{
+          id: string;
+        }>`insert into agreement_versions (org_id, host_org_id, version, effective_from,
+            review_on, notice_months, exit_cost_sharing, data_sharing_role, notes)
+          select p.id, h.id, coalesce((select max(v.version) from agreement_versions v where v.org_id = p.id), 0) + 1,
+                 ${agreementDay(i)}::date, '2040-01-01', 12, 'Shared', 'controller', ${mark}
+            from organisations p, organisations h where p.code = ${org} and h.code = ${HOST}
+          returning id::text as id`.execute(db)
+      ).rows[0]!.id;
+  }
   const records = await demoRecords(t.db);
   patterns = Object.fromEntries(
     PARTNERS.map((org, i) => {
@@ -468,6 +532,9 @@ async function seedMarkers(): Promise<Seeded> {
     runId,
     businessCaseId,
     whatIfScenarioId,
+    prospectId,
+    termsVersionIds,
+    meetingId,
   };
 }
 
