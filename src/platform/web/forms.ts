@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldErrors } from '../errors.js';
 import type { Caller, Principal } from '../auth/index.js';
 import { translate } from './messages.js';
@@ -39,6 +39,24 @@ export function fieldErrorsOf(error: unknown): FieldErrors | undefined {
   const fields = error.details?.fields;
   if (error.code === 'ERR_VALIDATION' || typeof fields === 'object') return (fields ?? {}) as FieldErrors;
   return undefined;
+}
+
+/**
+ * Runs a form's change and goes where it says (303); on a problem with the input (field problems
+ * from validation or a conflict), shows the same form again through `again`. Anything else is thrown.
+ */
+export async function submitForm<T>(
+  reply: FastifyReply,
+  change: () => Promise<string>,
+  again: (errors: FieldErrors) => T | Promise<T>,
+): Promise<FastifyReply | T> {
+  try {
+    return reply.redirect(await change(), 303);
+  } catch (error) {
+    const errors = fieldErrorsOf(error);
+    if (!errors) throw error;
+    return again(errors);
+  }
 }
 
 /** The form body as strings (and arrays of strings, for repeated fields). */

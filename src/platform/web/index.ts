@@ -5,6 +5,7 @@ export {
   signedIn,
   callerOf,
   safeNext,
+  submitForm,
   type FormErrors,
 } from './forms.js';
 export { translate, translatePlural, registerMessages, en as messages } from './messages.js';

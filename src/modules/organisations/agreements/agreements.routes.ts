@@ -5,7 +5,7 @@ import { inputOf, inputValidator } from '../../../platform/api/index.js';
 import {
   callerOf,
   datesAndErrors,
-  fieldErrorsOf,
+  submitForm,
   formBody,
   readDates,
   translate,
@@ -33,21 +33,6 @@ const VALID_TO: WantedDate = { name: 'validTo', what: 'agreements.validToWhat', 
 export async function agreementsRoutes(app: FastifyInstance, options: { agreements: AgreementsService }) {
   const { agreements } = options;
   app.setValidatorCompiler(inputValidator);
-
-  /** Runs a change and goes on; on a problem with the input, shows the same form again with its summary. */
-  const submit = async (
-    reply: FastifyReply,
-    change: () => Promise<string>,
-    again: (errors: FieldErrors) => Promise<FastifyReply>,
-  ) => {
-    try {
-      return reply.redirect(await change(), 303);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      return again(errors);
-    }
-  };
 
   const listPage = async (
     request: FastifyRequest,
@@ -126,7 +111,7 @@ export async function agreementsRoutes(app: FastifyInstance, options: { agreemen
       const read = readDates(body, [VALID_FROM, VALID_TO]);
       const input = added.fromForm(read.values);
       if (input.errors || Object.keys(read.errors).length) return again({ ...input.errors, ...read.errors });
-      return submit(
+      return submitForm(
         reply,
         async () => {
           await agreements.add(callerOf(request), id, input.value);
@@ -154,7 +139,7 @@ export async function agreementsRoutes(app: FastifyInstance, options: { agreemen
       const read = readDates(body, [{ ...VALID_TO, optional: false }]);
       const input = ended.fromForm(read.values);
       if (input.errors || Object.keys(read.errors).length) return again({ ...input.errors, ...read.errors });
-      return submit(
+      return submitForm(
         reply,
         async () => {
           await agreements.end(callerOf(request), params.id, params.agreementId, input.value.validTo);

@@ -5,7 +5,7 @@ import { inputOf, inputValidator } from '../../../platform/api/index.js';
 import {
   callerOf,
   datesAndErrors,
-  fieldErrorsOf,
+  submitForm,
   formBody,
   readDates,
   translate,
@@ -34,20 +34,6 @@ const versionIn = (body: Values) =>
 export async function pipelineRoutes(app: FastifyInstance, options: { pipeline: PipelineService }) {
   const { pipeline } = options;
   app.setValidatorCompiler(inputValidator);
-
-  const submit = async (
-    reply: FastifyReply,
-    change: () => Promise<string>,
-    again: (errors: FieldErrors) => Promise<FastifyReply>,
-  ) => {
-    try {
-      return reply.redirect(await change(), 303);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      return again(errors);
-    }
-  };
 
   app.get(BASE, async (request, reply) => {
     const { prospects, canKeep } = await pipeline.list(callerOf(request));
@@ -124,7 +110,7 @@ export async function pipelineRoutes(app: FastifyInstance, options: { pipeline: 
     const again = (errors: FieldErrors) => formPage(request, reply, undefined, { values: body, errors });
     const { input, dateErrors } = readForm(body);
     if (input.errors || Object.keys(dateErrors).length) return again({ ...input.errors, ...dateErrors });
-    return submit(
+    return submitForm(
       reply,
       async () => `${BASE}/${(await pipeline.add(callerOf(request), input.value)).id}?done=added`,
       again,
@@ -180,7 +166,7 @@ export async function pipelineRoutes(app: FastifyInstance, options: { pipeline: 
     const read = readDates(body, [MOVED_ON]);
     const input = moved.fromForm(read.values);
     if (input.errors || Object.keys(read.errors).length) return again({ ...input.errors, ...read.errors });
-    return submit(
+    return submitForm(
       reply,
       async () => {
         await pipeline.move(callerOf(request), id, input.value, versionIn(body));
@@ -211,7 +197,7 @@ export async function pipelineRoutes(app: FastifyInstance, options: { pipeline: 
     const again = (errors: FieldErrors) => editPage(request, reply, { values: body, errors });
     const { input, dateErrors } = readForm(body);
     if (input.errors || Object.keys(dateErrors).length) return again({ ...input.errors, ...dateErrors });
-    return submit(
+    return submitForm(
       reply,
       async () => {
         await pipeline.change(callerOf(request), id, input.value, versionIn(body));

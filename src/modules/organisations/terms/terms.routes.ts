@@ -5,7 +5,7 @@ import { inputOf, inputValidator } from '../../../platform/api/index.js';
 import {
   callerOf,
   datesAndErrors,
-  fieldErrorsOf,
+  submitForm,
   formBody,
   readDates,
   translate,
@@ -78,19 +78,11 @@ export async function termsRoutes(app: FastifyInstance, options: { terms: TermsS
   app.setValidatorCompiler(inputValidator);
   const base = (id: string) => `/organisations/${id}/terms`;
 
-  const submit = async (
+  const submit = (
     reply: FastifyReply,
     change: () => Promise<string>,
     again: (errors: FieldErrors) => Promise<FastifyReply>,
-  ) => {
-    try {
-      return reply.redirect(await change(), 303);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      return again(linesTogether(errors));
-    }
-  };
+  ) => submitForm(reply, change, (errors) => again(linesTogether(errors)));
 
   app.get(
     '/organisations/:id/terms',

@@ -4,7 +4,7 @@ import { inputOf, inputValidator } from '../../../platform/api/index.js';
 import {
   callerOf,
   datesAndErrors,
-  fieldErrorsOf,
+  submitForm,
   formBody,
   formErrors,
   readDates,
@@ -62,21 +62,6 @@ async function governancePages(app: FastifyInstance, options: { governance: Gove
     return NOTICES.includes(done) ? t(`notices.${done}`) : undefined;
   };
 
-  /** Runs a change and goes on; on a problem with the input, shows the same form again with its summary. */
-  const submit = async (
-    reply: FastifyReply,
-    change: () => Promise<string>,
-    again: (errors: FieldErrors) => unknown,
-  ) => {
-    try {
-      return reply.redirect(await change(), 303);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      return again(errors);
-    }
-  };
-
   app.get(BASE, async (request, reply) => {
     const caller = callerOf(request);
     const committee = await governance.committee(caller);
@@ -127,7 +112,7 @@ async function governancePages(app: FastifyInstance, options: { governance: Gove
     const read = readDates(body, [EFFECTIVE_FROM]);
     const input = seatReader.fromForm(read.values);
     if (input.errors || hasProblems(read.errors)) return again({ ...input.errors, ...read.errors });
-    return submit(
+    return submitForm(
       reply,
       async () => {
         await governance.setSeat(callerOf(request), input.value);
@@ -164,7 +149,7 @@ async function governancePages(app: FastifyInstance, options: { governance: Gove
     const read = readDates(body, [HELD_ON]);
     const input = meetingReader.fromForm(read.values);
     if (input.errors || hasProblems(read.errors)) return again({ ...input.errors, ...read.errors });
-    return submit(
+    return submitForm(
       reply,
       async () =>
         `${BASE}/meetings/${await governance.addMeeting(callerOf(request), input.value)}?done=meeting`,
@@ -241,7 +226,7 @@ async function governancePages(app: FastifyInstance, options: { governance: Gove
     });
     if (input.errors) return again(input.errors);
     const id = (request.params as Params).id;
-    return submit(
+    return submitForm(
       reply,
       async () => {
         await governance.recordAttendance(callerOf(request), id, input.value);
@@ -296,7 +281,7 @@ async function governancePages(app: FastifyInstance, options: { governance: Gove
     });
     if (input.errors) return again(input.errors);
     const id = (request.params as Params).id;
-    return submit(
+    return submitForm(
       reply,
       async () => {
         await governance.addDecision(callerOf(request), id, input.value);
@@ -323,7 +308,7 @@ async function governancePages(app: FastifyInstance, options: { governance: Gove
 
   app.post(`${BASE}/meetings/:id/confirm`, meetingRoute, (request, reply) => {
     const id = (request.params as Params).id;
-    return submit(
+    return submitForm(
       reply,
       async () => {
         await governance.confirm(callerOf(request), id);
