@@ -3,6 +3,7 @@ import './planning.errors.js';
 import './planning.messages.js';
 import './governance/governance.errors.js';
 import './governance/governance.messages.js';
+import './reports/reports.messages.js';
 import './planning.navigation.js';
 
 export { planningServices, type PlanningServices } from './planning.services.js';

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { signedIn } from '../../platform/web/index.js';
 import { appraisalApi } from './appraisal/appraisal.api.js';
 import { governanceApi } from './governance/governance.api.js';
+import { reportsApi } from './reports/reports.api.js';
 import { savingsApi } from './savings/savings.api.js';
 import { whatIfApi } from './what-if/what-if.api.js';
 import type { PlanningServices } from './planning.services.js';
@@ -10,8 +12,13 @@ export const planningApi: FastifyPluginAsyncTypebox<{ planning: PlanningServices
   app,
   { planning },
 ) => {
+  // Who is asking comes first: an anonymous caller is answered 401 before its body or path is read.
+  app.addHook('onRequest', async (request) => {
+    signedIn(request);
+  });
   await app.register(appraisalApi, { appraisal: planning.appraisal });
   await app.register(savingsApi, { savings: planning.savings });
   await app.register(whatIfApi, { whatIf: planning.whatIf });
   await app.register(governanceApi, { governance: planning.governance });
+  await app.register(reportsApi, { reports: planning.reports });
 };

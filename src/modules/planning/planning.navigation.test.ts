@@ -27,6 +27,7 @@ describe('planning in the navigation and on the home page', () => {
       '/planning/savings',
       '/planning/business-cases',
       '/planning/what-if',
+      '/planning/reports',
       '/planning/governance',
     ]);
     expect(executive.home).toEqual(['/planning/savings', '/planning/business-cases', '/planning/what-if']);
@@ -40,7 +41,7 @@ describe('planning in the navigation and on the home page', () => {
       '/planning/governance',
     ]);
     expect(await linksOf(PEOPLE.wdcManager)).toEqual({
-      nav: ['/planning/savings', '/planning/governance'],
+      nav: ['/planning/savings', '/planning/reports', '/planning/governance'],
       home: [],
     });
     expect(await linksOf(PEOPLE.wdcRequester)).toEqual({ nav: [], home: [] });

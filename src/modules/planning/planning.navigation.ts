@@ -16,6 +16,8 @@ registerNavigation({
       items.push({ href: '/planning/business-cases', key: 'planning.nav.cases' });
       items.push({ href: '/planning/what-if', key: 'planning.nav.whatIf' });
     }
+    if (role === 'builder' || role === 'partner')
+      items.push({ href: '/planning/reports', key: 'reports.nav' });
     if (governanceRole(principal) !== 'none')
       items.push({ href: '/planning/governance', key: 'governance.nav' });
     return items;

@@ -11,6 +11,8 @@ import { forbidden, notFound } from '../../platform/errors.js';
  * - Approving a case (which fixes its planned savings) is a decision for an executive.
  * - The savings ledger: the host's executives, finance officers and platform administrators see
  *   every partner's rows; a partner's managers see their own organisation's rows only.
+ * - Quarterly report packs: as the savings ledger, the partnership's (or any one partner's) for the
+ *   host's executives, finance officers and platform administrators; a partner's managers their own.
  *
  * Lists answer 403 to anyone else; a record answers 404, exactly as one that does not exist.
  */
@@ -66,6 +68,13 @@ export const planningPolicy = {
     if (role === 'builder') return { kind: 'host', hostOrgId: principal.org.orgId };
     if (role === 'partner') return { kind: 'partner', orgId: principal.org.orgId };
     throw forbidden('You cannot see the savings ledger');
+  },
+
+  /** Reads a quarterly report pack: the partnership's for the host's builders, a partner's own for it. */
+  readReportPack(principal: Principal): LedgerScope {
+    const role = planningRole(principal);
+    if (role !== 'builder' && role !== 'partner') throw forbidden('You cannot see report packs');
+    return planningPolicy.readLedger(principal);
   },
 
   /** Keeps baselines and the ledger's tolerance: the host's builders. */

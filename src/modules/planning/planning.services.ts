@@ -1,6 +1,7 @@
 import type { Database } from '../../platform/db/index.js';
 import { appraisalService } from './appraisal/appraisal.service.js';
 import { governanceService } from './governance/governance.service.js';
+import { reportsService } from './reports/reports.service.js';
 import { savingsService } from './savings/savings.service.js';
 import { whatIfService } from './what-if/what-if.service.js';
 
@@ -11,6 +12,7 @@ export function planningServices(db: Database) {
     savings: savingsService(db),
     whatIf: whatIfService(db),
     governance: governanceService(db),
+    reports: reportsService(db),
   };
 }
 
