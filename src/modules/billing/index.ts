@@ -18,5 +18,6 @@ export type {
   StatementRef,
 } from './statements/statements.service.js';
 export type { TeckalService, TeckalIndicator } from './teckal/teckal.service.js';
+export { canSeeTeckal, teckalIndicatorIn } from './teckal/teckal.service.js';
 export { statementPdf } from './statements/statements.pdf.js';
 export { statementLinesCsv, journalCsv } from './statements/statements.csv.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { isPlatformAdmin, scopeOf, type Caller } from '../../../platform/auth/index.js';
-import { inScope, type Database } from '../../../platform/db/index.js';
+import { isPlatformAdmin, scopeOf, type Caller, type Principal } from '../../../platform/auth/index.js';
+import { inScope, type Database, type Tx } from '../../../platform/db/index.js';
 import { forbidden, notFound, validationFailed } from '../../../platform/errors.js';
 import { londonDate, parseIsoDate } from '../../../kernel/dates.js';
 import { financialYearOf, parsePeriod } from '../../../kernel/periods.js';
@@ -34,6 +34,76 @@ function share(part: bigint, whole: bigint): number {
   return whole <= 0n ? 0 : Number((part * 20000n + whole) / (whole * 2n));
 }
 
+/** Whether a person may read the Teckal indicator: the host's finance officers and executives. */
+export function canSeeTeckal(principal: Principal): boolean {
+  const role = billingRole(principal);
+  return role === 'finance' || role === 'executive';
+}
+
+/**
+ * The indicator of `hostOrgId` as at `day`, in the caller's unit of work (for a use case that
+ * reads it with other figures, such as the report pack, once `canSeeTeckal` has allowed it).
+ */
+export async function teckalIndicatorIn(tx: Tx, hostOrgId: string, day: string): Promise<TeckalIndicator> {
+  const last = parsePeriod(financialYearOf(day))!;
+  const firstYear = Number(last.code.slice(0, 4)) - 2;
+  const first = parsePeriod(`${firstYear}-${String((firstYear + 1) % 100).padStart(2, '0')}`)!;
+  const totals = await statementsRepository.issuedTotals(tx, hostOrgId, first.from, last.until);
+  const ids = [...new Set(totals.map((t) => t.org_id))];
+  const flags = await sql<{ id: string; controlling: boolean }>`
+      select id, controlling from organisations where id = any (${ids}::uuid[])`.execute(tx);
+  const controlling = new Map(flags.rows.map((row) => [row.id, row.controlling]));
+  const isOther = (orgId: string) => orgId !== hostOrgId && controlling.get(orgId) !== true;
+  const years = [0, 1, 2].map((offset) => {
+    const start = firstYear + offset;
+    return { code: `${start}-${String((start + 1) % 100).padStart(2, '0')}`, turnover: 0n, others: 0n };
+  });
+  const byOrg = new Map<string, { code: string; name: string; controlling: boolean; pence: bigint }>();
+  for (const row of totals) {
+    const year = years.find((y) => y.code === financialYearOf(row.period_from))!;
+    const pence = BigInt(row.total_pence);
+    year.turnover += pence;
+    if (isOther(row.org_id)) year.others += pence;
+    const org = byOrg.get(row.org_id) ?? {
+      code: row.org_code,
+      name: row.org_name,
+      controlling: !isOther(row.org_id),
+      pence: 0n,
+    };
+    org.pence += pence;
+    byOrg.set(row.org_id, org);
+  }
+  const turnover = years.reduce((sum, y) => sum + y.turnover, 0n);
+  const others = years.reduce((sum, y) => sum + y.others, 0n);
+  const shareBasisPoints = share(others, turnover);
+  return {
+    years: years.map((y) => ({
+      financialYear: y.code,
+      turnoverPence: Number(y.turnover),
+      othersPence: Number(y.others),
+      shareBasisPoints: share(y.others, y.turnover),
+    })),
+    turnoverPence: Number(turnover),
+    othersPence: Number(others),
+    shareBasisPoints,
+    limitBasisPoints: TECKAL_LIMIT_BASIS_POINTS,
+    status:
+      shareBasisPoints > TECKAL_LIMIT_BASIS_POINTS
+        ? 'over'
+        : shareBasisPoints >= TECKAL_WARNING_BASIS_POINTS
+          ? 'approaching'
+          : 'within',
+    organisations: [...byOrg.values()]
+      .sort((a, b) => (a.code < b.code ? -1 : 1))
+      .map((o) => ({
+        code: o.code,
+        name: o.name,
+        controlling: o.controlling,
+        turnoverPence: Number(o.pence),
+      })),
+  };
+}
+
 export function teckalService(db: Database) {
   return {
     /**
@@ -42,70 +112,10 @@ export function teckalService(db: Database) {
      * for a controlling body. For the host's finance officers and executives.
      */
     async indicator(ctx: Caller, asOf?: string): Promise<TeckalIndicator> {
-      const role = billingRole(ctx.principal);
-      if (role !== 'finance' && role !== 'executive') throw forbidden('You cannot see the Teckal indicator');
+      if (!canSeeTeckal(ctx.principal)) throw forbidden('You cannot see the Teckal indicator');
       const day = asOf === undefined ? londonDate() : parseIsoDate(asOf);
       if (!day) throw validationFailed({ asOf: 'must be a date, YYYY-MM-DD' });
-      const last = parsePeriod(financialYearOf(day))!;
-      const firstYear = Number(last.code.slice(0, 4)) - 2;
-      const first = parsePeriod(`${firstYear}-${String((firstYear + 1) % 100).padStart(2, '0')}`)!;
-      const hostOrgId = ctx.principal.org.orgId;
-      return inScope(db, scopeOf(ctx.principal), async (tx) => {
-        const totals = await statementsRepository.issuedTotals(tx, hostOrgId, first.from, last.until);
-        const ids = [...new Set(totals.map((t) => t.org_id))];
-        const flags = await sql<{ id: string; controlling: boolean }>`
-          select id, controlling from organisations where id = any (${ids}::uuid[])`.execute(tx);
-        const controlling = new Map(flags.rows.map((row) => [row.id, row.controlling]));
-        const isOther = (orgId: string) => orgId !== hostOrgId && controlling.get(orgId) !== true;
-        const years = [0, 1, 2].map((offset) => {
-          const start = firstYear + offset;
-          return { code: `${start}-${String((start + 1) % 100).padStart(2, '0')}`, turnover: 0n, others: 0n };
-        });
-        const byOrg = new Map<string, { code: string; name: string; controlling: boolean; pence: bigint }>();
-        for (const row of totals) {
-          const year = years.find((y) => y.code === financialYearOf(row.period_from))!;
-          const pence = BigInt(row.total_pence);
-          year.turnover += pence;
-          if (isOther(row.org_id)) year.others += pence;
-          const org = byOrg.get(row.org_id) ?? {
-            code: row.org_code,
-            name: row.org_name,
-            controlling: !isOther(row.org_id),
-            pence: 0n,
-          };
-          org.pence += pence;
-          byOrg.set(row.org_id, org);
-        }
-        const turnover = years.reduce((sum, y) => sum + y.turnover, 0n);
-        const others = years.reduce((sum, y) => sum + y.others, 0n);
-        const shareBasisPoints = share(others, turnover);
-        return {
-          years: years.map((y) => ({
-            financialYear: y.code,
-            turnoverPence: Number(y.turnover),
-            othersPence: Number(y.others),
-            shareBasisPoints: share(y.others, y.turnover),
-          })),
-          turnoverPence: Number(turnover),
-          othersPence: Number(others),
-          shareBasisPoints,
-          limitBasisPoints: TECKAL_LIMIT_BASIS_POINTS,
-          status:
-            shareBasisPoints > TECKAL_LIMIT_BASIS_POINTS
-              ? 'over'
-              : shareBasisPoints >= TECKAL_WARNING_BASIS_POINTS
-                ? 'approaching'
-                : 'within',
-          organisations: [...byOrg.values()]
-            .sort((a, b) => (a.code < b.code ? -1 : 1))
-            .map((o) => ({
-              code: o.code,
-              name: o.name,
-              controlling: o.controlling,
-              turnoverPence: Number(o.pence),
-            })),
-        };
-      });
+      return inScope(db, scopeOf(ctx.principal), (tx) => teckalIndicatorIn(tx, ctx.principal.org.orgId, day));
     },
 
     /** Records whether an organisation controls the host company (platform administrators). */

@@ -1,11 +1,11 @@
 import { scopeOf, type Caller } from '../../../platform/auth/index.js';
 import { inScope, type Database } from '../../../platform/db/index.js';
-import { DomainError, notFound, validationFailed } from '../../../platform/errors.js';
+import { notFound, validationFailed } from '../../../platform/errors.js';
 import { now } from '../../../platform/clock.js';
 import { translate } from '../../../platform/web/index.js';
 import { addDays, londonDate } from '../../../kernel/dates.js';
 import { financialYearOf } from '../../../kernel/periods.js';
-import { billingServices, type TeckalIndicator, type TeckalService } from '../../billing/index.js';
+import { canSeeTeckal, teckalIndicatorIn } from '../../billing/index.js';
 import { planningPolicy as policy, type LedgerScope } from '../planning.policy.js';
 import { buildLedger } from '../savings/savings.ledger.js';
 import { savingsRepository } from '../savings/savings.repository.js';
@@ -18,20 +18,7 @@ export interface PackRequest {
   organisation?: string | undefined;
 }
 
-export function reportsService(
-  db: Database,
-  teckal: Pick<TeckalService, 'indicator'> = billingServices(db).teckal,
-) {
-  /** The Teckal indicator as at the quarter's last day, for those billing lets read it; null for others. */
-  const indicator = async (ctx: Caller, lastDay: string): Promise<TeckalIndicator | null> => {
-    try {
-      return await teckal.indicator(ctx, lastDay);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'ERR_FORBIDDEN') return null;
-      throw error;
-    }
-  };
-
+export function reportsService(db: Database) {
   return {
     /** The quarter a pack shows when none is chosen: the last to have ended, in England. */
     defaultQuarter(): string {
@@ -79,10 +66,14 @@ export function reportsService(
           charged: await repo.chargedToQuarterEnd(tx, scope, quarter, financialYear),
           entries: (await savingsRepository.entries(tx, ledger)).filter((e) => e.year === financialYear),
           names: await savingsRepository.names(tx, ledger),
+          // The host's activity as a whole: the partnership's pack only, for those billing lets read it.
+          teckal:
+            scope.kind === 'partnership' && canSeeTeckal(ctx.principal)
+              ? await teckalIndicatorIn(tx, scope.hostOrgId, addDays(quarter.until, -1))
+              : null,
         };
       });
 
-      const partnership = found.scope.kind === 'partnership';
       return assemblePack({
         scope: found.scope.kind,
         organisation: found.subject,
@@ -98,8 +89,7 @@ export function reportsService(
         }),
         organisations: found.names.organisations,
         lines: found.names.lines,
-        // The host's activity as a whole: the partnership's pack only.
-        teckal: partnership ? await indicator(ctx, addDays(quarter.until, -1)) : null,
+        teckal: found.teckal,
       });
     },
   };
