@@ -180,14 +180,41 @@ export const pipelineRepository = {
     return true;
   },
 
-  /** The host's officers who may own a relationship: its executives, finance officers, service managers and administrators. */
-  async owners(tx: Tx, hostOrgId: string): Promise<Array<{ id: string; name: string; email: string }>> {
+  /**
+   * The host's officers who may own a relationship (its executives, finance officers, service
+   * managers and administrators), by name; or the one of them with that e-mail address.
+   */
+  async owners(
+    tx: Tx,
+    hostOrgId: string,
+    email?: string,
+  ): Promise<Array<{ id: string; name: string; email: string }>> {
     const { rows } = await sql<{ id: string; name: string; email: string }>`
       select u.id, u.name, u.email from memberships m join users u on u.id = m.user_id
        where m.org_id = ${hostOrgId} and u.disabled_at is null
          and m.roles && array['executive', 'finance_officer', 'service_manager', 'platform_administrator']::text[]
+         and (${email ?? null}::text is null or u.email = ${email ?? null})
        order by u.name, u.email`.execute(tx);
     return rows;
+  },
+
+  /** A partner organisation the caller sees, by its code. */
+  async partnerOrganisation(
+    tx: Tx,
+    code: string,
+  ): Promise<{ id: string; code: string; name: string } | undefined> {
+    const { rows } = await sql<{ id: string; code: string; name: string }>`
+      select id, code, name from organisations where role = 'partner' and code = ${code}`.execute(tx);
+    return rows[0];
+  },
+
+  /** The entry linked to an organisation, other than `except`, if any. */
+  async linkedTo(tx: Tx, hostOrgId: string, organisationId: string, except: string | null): Promise<boolean> {
+    const { rows } = await sql<{ taken: boolean }>`
+      select exists (select 1 from partnership_prospects
+                      where org_id = ${hostOrgId} and organisation_id = ${organisationId}
+                        and id is distinct from ${except}::uuid) as taken`.execute(tx);
+    return rows[0]!.taken;
   },
 
   /** Partner organisations the caller sees, by name: what a prospect may be linked to. */

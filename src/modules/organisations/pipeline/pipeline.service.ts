@@ -73,13 +73,13 @@ export function pipelineService(db: Database) {
     const problems: FieldErrors = {};
     let organisationId: string | null = null;
     if (input.organisation !== null) {
-      const organisation = (await repo.partnerOrganisations(tx)).find((o) => o.code === input.organisation);
+      const organisation = await repo.partnerOrganisation(tx, input.organisation);
       if (organisation) organisationId = organisation.id;
       else problems.organisation = 'pipeline.errors.organisationUnknown';
     }
     let ownerUserId: string | null = null;
     if (input.owner !== null) {
-      const owner = (await repo.owners(tx, hostOrgId)).find((o) => o.email === input.owner!.toLowerCase());
+      const [owner] = await repo.owners(tx, hostOrgId, input.owner.toLowerCase());
       if (owner) ownerUserId = owner.id;
       else problems.owner = 'pipeline.errors.ownerUnknown';
     }
@@ -92,12 +92,9 @@ export function pipelineService(db: Database) {
     )
       problems.organisation = 'pipeline.errors.organisationNeeded';
     if (Object.keys(problems).length) throw validationFailed(problems);
-    if (organisationId !== null) {
-      const other = (await repo.list(tx, hostOrgId)).find(
-        (p) => p.organisation?.id === organisationId && p.id !== current?.id,
-      );
-      if (other) throw organisationTaken();
-    }
+    // The database refuses a second entry for one organisation too (a write racing this one).
+    if (organisationId !== null && (await repo.linkedTo(tx, hostOrgId, organisationId, current?.id ?? null)))
+      throw organisationTaken();
     const fields: ProspectFields = {
       name: input.name.trim(),
       kind: input.kind,

@@ -155,7 +155,7 @@ export function termsService(db: Database) {
         caller,
         orgId,
         async (tx, organisation) => {
-          await found(tx, organisation, versionId);
+          if (!isUuid(versionId)) throw notFound('That version of the agreement');
           return {
             organisation,
             version: await view(tx, organisation, versionId.toLowerCase()),
@@ -300,9 +300,6 @@ export function termsService(db: Database) {
         true,
       );
     },
-
-    /** Whether an organisation has a signed version of its terms with the caller's host. */
-    hasSigned: (tx: Tx, hostOrgId: string, orgId: string) => repo.hasSigned(tx, hostOrgId, orgId),
   };
 }
 
