@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../platform/db/index.js';
-import { signedIn } from '../../platform/web/index.js';
+import { signInFirst } from '../../platform/web/index.js';
 import { pipelineService } from './pipeline/pipeline.service.js';
 import { pipelineRoutes } from './pipeline/pipeline.routes.js';
 import { pipelineApi } from './pipeline/pipeline.api.js';
@@ -27,10 +27,7 @@ export const partnershipApi: FastifyPluginAsyncTypebox<{ partnership: Partnershi
   app,
   { partnership },
 ) => {
-  // Who is asking comes first: an anonymous caller is answered 401 before its body is read.
-  app.addHook('onRequest', async (request) => {
-    signedIn(request);
-  });
+  signInFirst(app);
   await app.register(pipelineApi, { pipeline: partnership.pipeline });
   await app.register(termsApi, { terms: partnership.terms });
 };

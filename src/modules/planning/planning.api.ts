@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { signedIn } from '../../platform/web/index.js';
+import { signInFirst } from '../../platform/web/index.js';
 import { appraisalApi } from './appraisal/appraisal.api.js';
 import { governanceApi } from './governance/governance.api.js';
 import { reportsApi } from './reports/reports.api.js';
@@ -12,10 +12,7 @@ export const planningApi: FastifyPluginAsyncTypebox<{ planning: PlanningServices
   app,
   { planning },
 ) => {
-  // Who is asking comes first: an anonymous caller is answered 401 before its body or path is read.
-  app.addHook('onRequest', async (request) => {
-    signedIn(request);
-  });
+  signInFirst(app);
   await app.register(appraisalApi, { appraisal: planning.appraisal });
   await app.register(savingsApi, { savings: planning.savings });
   await app.register(whatIfApi, { whatIf: planning.whatIf });

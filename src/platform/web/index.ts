@@ -3,6 +3,7 @@ export {
   fieldErrorsOf,
   formBody,
   signedIn,
+  signInFirst,
   callerOf,
   safeNext,
   submitForm,

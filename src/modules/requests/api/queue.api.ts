@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { callerOf, signedIn } from '../../../platform/web/index.js';
+import { callerOf, signInFirst } from '../../../platform/web/index.js';
 import { ErrorResponse } from '../../../platform/api/index.js';
 import type { RequestsService } from '../requests.service.js';
 import {
@@ -21,10 +21,7 @@ export const queueApi: FastifyPluginAsyncTypebox<{ requests: RequestsService }> 
   { requests },
 ) => {
   app.setValidatorCompiler(requestsValidator);
-  // Who is asking comes first: an anonymous caller is answered 401 before its body is read.
-  app.addHook('onRequest', async (request) => {
-    signedIn(request);
-  });
+  signInFirst(app);
 
   app.get(
     '/queue',

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
-import { callerOf, signedIn } from '../../../platform/web/index.js';
+import { callerOf, signInFirst } from '../../../platform/web/index.js';
 import { ErrorResponse, inputValidator } from '../../../platform/api/index.js';
 import type { RequestsService } from '../requests.service.js';
 import {
@@ -138,10 +138,7 @@ export const requestsApi: FastifyPluginAsyncTypebox<{ requests: RequestsService 
   { requests },
 ) => {
   app.setValidatorCompiler(requestsValidator);
-  // Who is asking comes first: an anonymous caller is answered 401 before its body is read.
-  app.addHook('onRequest', async (request) => {
-    signedIn(request);
-  });
+  signInFirst(app);
 
   app.post(
     '/requests',
