@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { demoIds } from '../../../../test/helpers/database.js';
+import { inScope } from '../../../platform/db/index.js';
 import {
   as,
   clockAt,
@@ -11,6 +14,9 @@ import {
   type Body,
   type Tokens,
 } from '../../../../test/helpers/requests.js';
+import type { Visibility } from '../requests.policy.js';
+import { visibleTo } from '../requests.repository.js';
+import { listSearchPage, queueSearchPage, type Reach } from './searched-page.js';
 
 let t: TestApp;
 let tokens: Tokens;
@@ -119,5 +125,79 @@ describe('searching requests', () => {
     );
     expect(await found('agent', partnerReplied, '/queue')).toEqual([mfrs.reference]);
     expect(await found('agent', mfrs.reference, '/queue')).toEqual([mfrs.reference]);
+  });
+});
+
+describe.each([
+  ['a glance along the index fills the page', 'glance', { hits: 1 }],
+  ['the whole walk, after the look-up', 'walk', { hits: 1, glance: 1 }],
+] as const)('a search for words too common to sort: %s', (_title, way, reach: Reach) => {
+  // With a look-up of at most one match, any word found once counts as common, and the page is
+  // made by walking the list's or the queue's index, which must find what the look-up would. A
+  // page as long as the matches is filled by the glance; a glance of one entry cannot fill a page
+  // of ten, and the walk goes on after the look-up.
+  const limitFor = (expected: string[]) => (way === 'glance' ? Math.max(1, expected.length) : 10);
+  const expectListed = async (
+    who: { email: string; org: string },
+    visibility: (ids: { user: string; org: string; host: string }) => Visibility,
+    text: string,
+    expected: string[],
+  ) => {
+    const ids = await demoIds(t.db);
+    const user = ids.users[who.email]!;
+    const org = ids.orgs[who.org]!;
+    const v = visibility({ user, org, host: ids.orgs.MCC! });
+    const page = listSearchPage(text, v, [visibleTo(v)], limitFor(expected), reach);
+    const found = await inScope(t.db, { userId: user, orgIds: [org] }, async (tx) => {
+      const { rows } = await sql<{ reference: string }>`
+        select r.reference from (${page}) p join requests r on r.id = p.id order by r.reference`.execute(tx);
+      return rows.map((row) => row.reference);
+    });
+    expect(found).toEqual([...expected].sort());
+  };
+  const agent = { email: 'agent@mercia.example', org: 'MCC' };
+  const host = ({ host }: { host: string }): Visibility => ({ kind: 'host', hostOrgId: host });
+
+  it('finds every match the caller may see, by words or by the start of a reference', async () => {
+    await expectListed(agent, host, shared, [wdc.reference, mfrs.reference]);
+    await expectListed(agent, host, `${shared} -${theirs}`, [wdc.reference]);
+    await expectListed(agent, host, wdc.reference, [wdc.reference]);
+    await expectListed(agent, host, internal, []);
+  });
+
+  it('keeps a partner to its own requests, and a requester to theirs', async () => {
+    const manager = { email: 'manager@wyvern.example', org: 'WDC' };
+    const organisation = ({ org }: { org: string }): Visibility => ({ kind: 'organisation', orgId: org });
+    await expectListed(manager, organisation, shared, [wdc.reference]);
+    await expectListed(manager, organisation, mfrs.reference, []);
+    const requester = { email: 'requester@merciafire.example', org: 'MFRS' };
+    const own = ({ org, user }: { org: string; user: string }): Visibility => ({
+      kind: 'own',
+      orgId: org,
+      userId: user,
+    });
+    await expectListed(requester, own, shared, [mfrs.reference]);
+    await expectListed(requester, own, answered, []);
+    // Even were the caller to ask for the host's whole list, row level security keeps it to its own.
+    await expectListed(requester, host, shared, [mfrs.reference]);
+  });
+
+  it('walks the queue in due order the same way', async () => {
+    const ids = await demoIds(t.db);
+    const expectQueued = async (text: string, expected: string[]) => {
+      const conditions = [sql`w.org_id = ${ids.orgs.MCC!}`, sql`w.active`];
+      const page = queueSearchPage(text, ids.orgs.MCC!, conditions, limitFor(expected), reach);
+      const scope = { userId: ids.users['agent@mercia.example']!, orgIds: [ids.orgs.MCC!] };
+      const found = await inScope(t.db, scope, async (tx) => {
+        const { rows } = await sql<{ reference: string }>`
+          select r.reference from (${page}) p join requests r on r.id = p.request_id
+           order by r.reference`.execute(tx);
+        return rows.map((row) => row.reference);
+      });
+      expect(found).toEqual([...expected].sort());
+    };
+    await expectQueued(shared, [wdc.reference, mfrs.reference]);
+    await expectQueued(mfrs.reference, [mfrs.reference]);
+    await expectQueued(internal, []);
   });
 });

@@ -5,10 +5,15 @@
  * Units of work run on generic plans, which cannot tell a rare word from a common one. Walking a
  * list's sorted index and testing each row finds a common word's first page at once, but reads the
  * whole index for a word that is rare or absent; looking the words up in the full-text (GIN) index
- * is the reverse. So both are written, and one decides at run time: the matches are looked up,
- * at most HITS of them; fewer than that, and the page is made from them; as many, and the word is
- * common enough for the walk to meet a page of them soon. The branch not taken is not run (a
- * one-time filter).
+ * is the reverse, and costs as much as the word has matches. So the ways are written together and
+ * decided between at run time, each only if the one before it did not make the page:
+ *
+ * 1. a glance: the first GLANCE entries of the walk; a common word fills the page there;
+ * 2. the look-up, of at most HITS matches; fewer than that, and the page is made from them;
+ * 3. as many, and the word is common enough for the whole walk to meet a page of them.
+ *
+ * A way not taken is not run (one-time filters). The indexes the walks take carry the words
+ * (migration 0031), so a walk reads an index alone, not a row of the table for every entry.
  */
 import { sql, type RawBuilder } from 'kysely';
 import { visibleTo } from '../requests.repository.js';
@@ -16,6 +21,9 @@ import type { Visibility } from '../requests.policy.js';
 
 /** The most matches looked up before a search counts as common. */
 export const HITS = 1000;
+
+/** How many entries of its index a search walks before it looks its words up. */
+export const GLANCE = 2000;
 
 function and(conditions: RawBuilder<unknown>[]): RawBuilder<unknown> {
   return conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
@@ -29,109 +37,125 @@ function referenceRange(text: string): { from: string; to: string } | undefined 
   return { from, to };
 }
 
-/** Whether request alias `alias` matches: the words, or a reference starting with the text. */
-export function matches(text: string, alias: string): RawBuilder<unknown> {
-  const r = sql.raw(alias);
-  const range = referenceRange(text);
-  // A sub-select, so that the words are parsed once per query rather than once per row.
-  const words = sql`${r}.search @@ (select websearch_to_tsquery('english', ${text}))`;
-  return range
-    ? sql`(${words} or (${r}.reference ~>=~ ${range.from} and ${r}.reference ~<~ ${range.to}))`
-    : words;
+/** The words, parsed once per query rather than once per row. */
+const words = (text: string) => sql`(select websearch_to_tsquery('english', ${text}))`;
+
+interface Ways {
+  /** The matches a full-text index gives, at most `hits` of them: `id`. */
+  found: RawBuilder<unknown>;
+  /** As many whose reference starts with the text (`id`), or none when no reference could. */
+  references: RawBuilder<unknown> | undefined;
+  /** The rows of the found and referred ids that meet the filters: the page's columns. */
+  few: RawBuilder<unknown>;
+  /** The walk: the page's columns of the rows that meet the filters, in order, given a limit. */
+  walk: (limit: number) => RawBuilder<unknown>;
+  /** Whether a walked row (alias `s`) matches: its words, or its id among the references found. */
+  matching: RawBuilder<unknown>;
+  /** The page's columns, and its order by them. */
+  columns: RawBuilder<unknown>;
+  order: RawBuilder<unknown>;
+  limit: number;
+  hits: number;
+  glance: number;
 }
 
-/**
- * `hits` (matching requests `scope` allows, as `id`: at most HITS found by their words, and as many
- * by their reference) and `gate` (whether they are few enough to make a page from). The words are
- * looked up by request_search_ids (migration 0018), which can use the full-text index; the
- * references through their own index, which row level security does not stop.
- */
-function hitsAndGate(text: string, scope: RawBuilder<unknown>, openOnly: boolean): RawBuilder<unknown> {
-  const range = referenceRange(text);
-  // The queue holds work still to do: a reference counts only if its request has some.
-  const open = openOnly
-    ? sql`and exists (select 1 from request_work q where q.request_id = r.id and q.active)`
-    : sql``;
-  const byReference = range
-    ? sql`union
-          (select r.id from requests r
-            where ${scope} and r.reference ~>=~ ${range.from} and r.reference ~<~ ${range.to} ${open}
-            limit ${HITS})`
-    : sql``;
-  return sql`found as materialized (
-      select f.id from request_search_ids(${text}, ${openOnly}, ${HITS}) as f(id)
-    ), hits as materialized (
-      (select r.id from found f join requests r on r.id = f.id where ${scope})
-      ${byReference}
-    ), gate as (
-      select (select count(*) from found) < ${HITS} and (select count(*) from hits) < ${HITS} as few
-    )`;
+/** How far each way goes: tests make them short, to take each way with a few rows. */
+export interface Reach {
+  hits?: number;
+  glance?: number;
+}
+
+/** The first `limit` rows in order of the ways above: the glance, else the look-up, else the walk. */
+function searched(ways: Ways): RawBuilder<unknown> {
+  const { limit, hits, glance, columns, order } = ways;
+  return sql`
+    with found as materialized (${ways.found}),
+    refs as materialized (${ways.references ?? sql`select null::uuid as id where false`}),
+    glance as materialized (
+      select ${columns} from (${ways.walk(glance)}) s where ${ways.matching} limit ${limit}
+    ),
+    glanced as (select count(*) >= ${limit} as enough from glance),
+    gate as (
+      select (select count(*) from found) < ${hits} and (select count(*) from refs) < ${hits} as few
+    ),
+    few as materialized (${ways.few})
+    select * from (
+      (select ${columns} from glance where (select enough from glanced))
+      union all
+      (select ${columns} from few where not (select enough from glanced) and (select few from gate)
+        order by ${order} limit ${limit})
+      union all
+      (select ${columns} from (${ways.walk(0)}) s
+        where not (select enough from glanced) and not (select few from gate) and ${ways.matching}
+        limit ${limit})
+    ) page_rows order by ${order} limit ${limit}`;
 }
 
 /**
  * The body of the queue's `page` (request_id, due_at: the first `limit` rows of the host's work in
  * due order that match `text` and `conditions` on `w`). The queue keeps its own copy of each
- * request's words (request_work.search, migration 0023): both ways read the queue alone, the
- * look-up through its full-text index (request_work_search_ids), the walk row by row.
+ * request's words (request_work.search, migration 0023): every way reads the queue alone, the
+ * look-up through its full-text index (request_work_search_ids), the walks its due-time index.
  */
 export function queueSearchPage(
   text: string,
   hostOrgId: string,
   conditions: RawBuilder<unknown>[],
   limit: number,
+  { hits = HITS, glance = GLANCE }: Reach = {},
 ): RawBuilder<unknown> {
   const range = referenceRange(text);
-  const references = range
-    ? sql`select r.id from requests r
+  return searched({
+    found: sql`select f.id from request_work_search_ids(${hostOrgId}, ${text}, ${hits}) as f(id)`,
+    references:
+      range &&
+      sql`select r.id from requests r
            where r.host_org_id = ${hostOrgId} and r.reference ~>=~ ${range.from} and r.reference ~<~ ${range.to}
              and exists (select 1 from request_work q where q.request_id = r.id and q.active)
-           limit ${HITS}`
-    : sql`select null::uuid as id where false`;
-  return sql`
-    with found as materialized (
-      select f.id from request_work_search_ids(${hostOrgId}, ${text}, ${HITS}) as f(id)
-    ), refs as materialized (${references}),
-    gate as (
-      select (select count(*) from found) < ${HITS} and (select count(*) from refs) < ${HITS} as few
-    ),
-    few as materialized (
-      select w.request_id, w.due_at from request_work w
-       where w.request_id in (select id from found union select id from refs) and ${and(conditions)}
-    )
-    select * from (
-      (select request_id, due_at from few where (select few from gate)
-        order by due_at, request_id limit ${limit})
-      union all
-      (select w.request_id, w.due_at from request_work w
-        where not (select few from gate) and ${and(conditions)}
-          and (w.search @@ (select websearch_to_tsquery('english', ${text}))
-               ${range ? sql`or w.request_id in (select id from refs)` : sql``})
-        order by w.due_at, w.request_id limit ${limit})
-    ) page_rows order by due_at, request_id limit ${limit}`;
+           limit ${hits}`,
+    few: sql`select w.request_id, w.due_at from request_work w
+              where w.request_id in (select id from found union select id from refs) and ${and(conditions)}`,
+    walk: (bound) => sql`select w.request_id, w.due_at, w.search from request_work w where ${and(conditions)}
+                          order by w.due_at, w.request_id ${bound ? sql`limit ${bound}` : sql``}`,
+    matching: sql`(s.search @@ ${words(text)} ${range ? sql`or s.request_id in (select id from refs)` : sql``})`,
+    columns: sql`request_id, due_at`,
+    order: sql`due_at, request_id`,
+    limit,
+    hits,
+    glance,
+  });
 }
 
 /**
  * The ids of the first `limit` requests the caller sees, newest first, that match `text` and
- * `conditions` on `r` (as `id`, `submitted_at`).
+ * `conditions` on `r` (as `id`, `submitted_at`). The walks test the words and the references found
+ * (not each row's reference, which the list's indexes do not carry).
  */
 export function listSearchPage(
   text: string,
   visibility: Visibility,
   conditions: RawBuilder<unknown>[],
   limit: number,
+  { hits = HITS, glance = GLANCE }: Reach = {},
 ): RawBuilder<unknown> {
-  return sql`
-    with ${hitsAndGate(text, visibleTo(visibility), false)},
-    few as materialized (
-      select r.id, r.submitted_at from hits h join requests r on r.id = h.id
-       where ${and(conditions)}
-    )
-    select * from (
-      (select id, submitted_at from few where (select few from gate)
-        order by submitted_at desc, id desc limit ${limit})
-      union all
-      (select r.id, r.submitted_at from requests r
-        where not (select few from gate) and ${and(conditions)} and ${matches(text, 'r')}
-        order by r.submitted_at desc, r.id desc limit ${limit})
-    ) page_rows order by submitted_at desc, id desc limit ${limit}`;
+  const range = referenceRange(text);
+  return searched({
+    // The look-up applies the visibility of the policy requests_read; `few` narrows it to the caller's.
+    found: sql`select f.id from request_search_ids(${text}, false, ${hits}) as f(id)`,
+    references:
+      range &&
+      sql`select r.id from requests r
+           where ${visibleTo(visibility)} and r.reference ~>=~ ${range.from} and r.reference ~<~ ${range.to}
+           limit ${hits}`,
+    few: sql`select r.id, r.submitted_at from requests r
+              where r.id in (select id from found union select id from refs) and ${and(conditions)}`,
+    walk: (bound) => sql`select r.id, r.submitted_at, r.search from requests r where ${and(conditions)}
+                          order by r.submitted_at desc, r.id desc ${bound ? sql`limit ${bound}` : sql``}`,
+    matching: sql`(s.search @@ ${words(text)} ${range ? sql`or s.id in (select id from refs)` : sql``})`,
+    columns: sql`id, submitted_at`,
+    order: sql`submitted_at desc, id desc`,
+    limit,
+    hits,
+    glance,
+  });
 }
