@@ -48,6 +48,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 1_000_000);
 const SEEDED = Math.min(TOTAL, Number(process.env.BENCH_SEED_REQUESTS ?? 20_000));
 const POOL_SIZE = loadConfig({}).databasePoolSize;
+/** Which of (a)–(e) to measure: BENCH_PARTS=ab measures the writes only, without seeding the million. */
+const PARTS = process.env.BENCH_PARTS ?? 'abcde';
+const WRITES = /[ab]/.test(PARTS);
+const READS = /[cde]/.test(PARTS);
 /** What (d) searches for: words of the seeded subjects and answers, a phrase, and a whole reference. */
 const WORDS = ['printer', 'laptop new starter', 'invoice', 'password', 'WDC-000123'];
 
@@ -270,6 +274,66 @@ async function replays(client: pg.Client, now: Date, seededFrom: Date) {
   return { histories: inputs.length, events, baseline, kernel };
 }
 
+/** (c), (d) and (e): the million requests seeded, then the queue, search and clock replays. */
+async function readsAt(
+  owner: pg.Client,
+  env: NodeJS.ProcessEnv,
+  base: string,
+  agent: string,
+  log: (line: string) => void,
+) {
+  const seededFrom = (await owner.query<{ now: Date }>('select now()')).rows[0]!.now;
+  log(`seeding ${SEEDED.toLocaleString('en-GB')} requests with whole histories (tandem seed --requests)…`);
+  await runTandem(['seed', '--requests', String(SEEDED)], env);
+  log(`copying them up to ${TOTAL.toLocaleString('en-GB')} in bulk SQL…`);
+  await multiply(owner, TOTAL, log);
+  log('VACUUM ANALYZE…');
+  await owner.query('vacuum analyze requests');
+  await owner.query('vacuum analyze request_work');
+  const count = Number((await owner.query<{ n: string }>('select count(*) as n from requests')).rows[0]!.n);
+  const active = Number(
+    (await owner.query<{ n: string }>('select count(*) as n from request_work where active')).rows[0]!.n,
+  );
+
+  const asAgent = { authorization: `Bearer ${agent}` };
+  const queue: Route = {
+    name: '(c) queue, filtered, by due time',
+    url: `${base}/api/v1/queue`,
+    headers: asAgent,
+    paths: [
+      '/api/v1/queue',
+      '/api/v1/queue?partner=WDC',
+      '/api/v1/queue?priority=high',
+      '/api/v1/queue?sla=breached',
+      '/api/v1/queue?team=mine',
+      '/api/v1/queue?assignee=none&status=open',
+    ],
+  };
+  const search: Route[] = [
+    {
+      name: '(d) queue ?q= words',
+      url: `${base}/api/v1/queue`,
+      headers: asAgent,
+      paths: WORDS.map((q) => `/api/v1/queue?q=${encodeURIComponent(q)}`),
+    },
+    {
+      name: '(d) list ?q= words',
+      url: `${base}/api/v1/requests`,
+      headers: asAgent,
+      paths: WORDS.map((q) => `/api/v1/requests?q=${encodeURIComponent(q)}`),
+    },
+  ];
+  log(`(c) and (d): ${READ_CONNECTIONS} and ${CONNECTIONS} connections…`);
+  const reads: Load[] = [
+    ...(await loadInTurns([queue, ...search], READ_CONNECTIONS)),
+    ...(await loadInTurns([queue, ...search], CONNECTIONS)),
+  ];
+
+  log('(e) clock replays…');
+  const clocks = await replays(owner, new Date(), seededFrom);
+  return { count, active, reads, clocks };
+}
+
 async function main() {
   const database = await benchDatabase('requests');
   const { url, env } = database;
@@ -343,82 +407,39 @@ async function main() {
     if (raisers.length === 0) throw new Error('no one in the demo could raise a request');
 
     log(`(a) and (b): ${CONNECTIONS} connections, ${SECONDS} s each in ${ROUNDS} turns…`);
-    const writes = await loadInTurns(
-      [
-        {
-          name: '(a) bare Fastify, one-row insert in a transaction',
-          url: `http://127.0.0.1:${ceilingPort}/rows`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          perConnection: [{ headers: { 'content-type': 'application/json' }, body: '{"subject":"bench"}' }],
-        },
-        {
-          name: `(b) POST /api/v1/requests (${organisations.size} partners)`,
-          url: `${base}/api/v1/requests`,
-          method: 'POST',
-          perConnection: raisers,
-        },
-      ],
-      CONNECTIONS,
-    );
+    const writes = !WRITES
+      ? []
+      : await loadInTurns(
+          [
+            {
+              name: '(a) bare Fastify, one-row insert in a transaction',
+              url: `http://127.0.0.1:${ceilingPort}/rows`,
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              perConnection: [
+                { headers: { 'content-type': 'application/json' }, body: '{"subject":"bench"}' },
+              ],
+            },
+            {
+              name: `(b) POST /api/v1/requests (${organisations.size} partners)`,
+              url: `${base}/api/v1/requests`,
+              method: 'POST',
+              perConnection: raisers,
+            },
+          ],
+          CONNECTIONS,
+        );
     await stop(ceiling);
     ceiling = undefined;
 
-    const seededFrom = (await owner.query<{ now: Date }>('select now()')).rows[0]!.now;
-    log(`seeding ${SEEDED.toLocaleString('en-GB')} requests with whole histories (tandem seed --requests)…`);
-    await runTandem(['seed', '--requests', String(SEEDED)], env);
-    log(`copying them up to ${TOTAL.toLocaleString('en-GB')} in bulk SQL…`);
-    await multiply(owner, TOTAL, log);
-    log('VACUUM ANALYZE…');
-    await owner.query('vacuum analyze requests');
-    await owner.query('vacuum analyze request_work');
-    const count = Number((await owner.query<{ n: string }>('select count(*) as n from requests')).rows[0]!.n);
-    const active = Number(
-      (await owner.query<{ n: string }>('select count(*) as n from request_work where active')).rows[0]!.n,
-    );
-
-    const asAgent = { authorization: `Bearer ${agent}` };
-    const queue: Route = {
-      name: '(c) queue, filtered, by due time',
-      url: `${base}/api/v1/queue`,
-      headers: asAgent,
-      paths: [
-        '/api/v1/queue',
-        '/api/v1/queue?partner=WDC',
-        '/api/v1/queue?priority=high',
-        '/api/v1/queue?sla=breached',
-        '/api/v1/queue?team=mine',
-        '/api/v1/queue?assignee=none&status=open',
-      ],
-    };
-    const search: Route[] = [
-      {
-        name: '(d) queue ?q= words',
-        url: `${base}/api/v1/queue`,
-        headers: asAgent,
-        paths: WORDS.map((q) => `/api/v1/queue?q=${encodeURIComponent(q)}`),
-      },
-      {
-        name: '(d) list ?q= words',
-        url: `${base}/api/v1/requests`,
-        headers: asAgent,
-        paths: WORDS.map((q) => `/api/v1/requests?q=${encodeURIComponent(q)}`),
-      },
-    ];
-    log(`(c) and (d): ${READ_CONNECTIONS} and ${CONNECTIONS} connections…`);
-    const reads: Load[] = [
-      ...(await loadInTurns([queue, ...search], READ_CONNECTIONS)),
-      ...(await loadInTurns([queue, ...search], CONNECTIONS)),
-    ];
-
-    log('(e) clock replays…');
-    const clocks = await replays(owner, new Date(), seededFrom);
+    const measured = READS ? await readsAt(owner, env, base, agent, log) : undefined;
 
     // -------------------------------------------------------------------------------------------
-    const [ceilingLoad, raise] = writes as [Load, Load];
+    const reads = measured?.reads ?? [];
     console.log('');
     console.log(
-      `server: ${os.availableParallelism()} cores, pool ${POOL_SIZE}; ${fmt(count)} requests (${fmt(active)} in queues)`,
+      `server: ${os.availableParallelism()} cores, pool ${POOL_SIZE}` +
+        (measured ? `; ${fmt(measured.count)} requests (${fmt(measured.active)} in queues)` : ''),
     );
     console.log(
       'route'.padEnd(46),
@@ -440,24 +461,30 @@ async function main() {
         String(r.errors).padStart(7),
       );
     console.log('');
-    const ratio = raise.rps / ceilingLoad.rps;
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-    console.log(`(b)/(a) = ${fmt(100 * ratio, 1)}%  (target ≥ 50%)  ${verdict(ratio >= 0.5)}`);
-    console.log(`(b) p99 = ${fmt(raise.p99, 1)} ms  (target < 50 ms)  ${verdict(raise.p99 < 50)}`);
-    const [c, dQueue, dList] = reads as [Load, Load, Load];
-    console.log(
-      `(c) p95 = ${fmt(c.p95, 1)} ms at ${READ_CONNECTIONS} connections  (target < 20 ms)  ${verdict(c.p95 < 20)}`,
-    );
-    const d = Math.max(dQueue.p95, dList.p95);
-    console.log(
-      `(d) p95 = ${fmt(d, 1)} ms at ${READ_CONNECTIONS} connections, the worse of queue and list  (target < 50 ms)  ${verdict(d < 50)}`,
-    );
-    console.log(
-      `(e) ${fmt(clocks.kernel)} histories/s over ${fmt(clocks.histories)} seeded histories of ${fmt(clocks.events, 1)} clock events on average  (target ≥ 200,000)  ${verdict(clocks.kernel >= 200_000)}`,
-    );
-    console.log(
-      `    baseline, one working-minutes count per history: ${fmt(clocks.baseline)}/s; a replay costs ${fmt(clocks.baseline / clocks.kernel, 1)} of them`,
-    );
+    if (WRITES) {
+      const [ceilingLoad, raise] = writes as [Load, Load];
+      const ratio = raise.rps / ceilingLoad.rps;
+      console.log(`(b)/(a) = ${fmt(100 * ratio, 1)}%  (target ≥ 50%)  ${verdict(ratio >= 0.5)}`);
+      console.log(`(b) p99 = ${fmt(raise.p99, 1)} ms  (target < 50 ms)  ${verdict(raise.p99 < 50)}`);
+    }
+    if (measured) {
+      const { clocks } = measured;
+      const [c, dQueue, dList] = reads as [Load, Load, Load];
+      console.log(
+        `(c) p95 = ${fmt(c.p95, 1)} ms at ${READ_CONNECTIONS} connections  (target < 20 ms)  ${verdict(c.p95 < 20)}`,
+      );
+      const d = Math.max(dQueue.p95, dList.p95);
+      console.log(
+        `(d) p95 = ${fmt(d, 1)} ms at ${READ_CONNECTIONS} connections, the worse of queue and list  (target < 50 ms)  ${verdict(d < 50)}`,
+      );
+      console.log(
+        `(e) ${fmt(clocks.kernel)} histories/s over ${fmt(clocks.histories)} seeded histories of ${fmt(clocks.events, 1)} clock events on average  (target ≥ 200,000)  ${verdict(clocks.kernel >= 200_000)}`,
+      );
+      console.log(
+        `    baseline, one working-minutes count per history: ${fmt(clocks.baseline)}/s; a replay costs ${fmt(clocks.baseline / clocks.kernel, 1)} of them`,
+      );
+    }
     log('done');
   } finally {
     await stop(ceiling);
