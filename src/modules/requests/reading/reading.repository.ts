@@ -12,7 +12,7 @@ import {
   type RecordRow,
 } from '../requests.repository.js';
 import type { CatalogueEntry, Priority, RequestStatus } from '../request.js';
-import { listSearchPage, queueSearchPage } from '../search/searched-page.js';
+import { listConditions, listSearchPage, queueSearchPage } from '../search/searched-page.js';
 
 export type DetailRow = RecordRow & {
   events: EventJson[];
@@ -148,12 +148,7 @@ export const readingRepository = {
       limit: number;
     },
   ): Promise<SummaryRow[]> {
-    const conditions = [visibleTo(visibility)];
-    if (filter.status) conditions.push(sql`r.status = ${filter.status}`);
-    if (filter.after)
-      conditions.push(
-        sql`(r.submitted_at, r.id) < (${filter.after.at}::timestamptz, ${filter.after.id}::uuid)`,
-      );
+    const conditions = listConditions(visibility, filter);
     const { rows } = await sql<SummaryRow>`
       select r.id, r.reference, r.subject, r.status, r.priority, r.submitted_at, r.catalogue_entry,
              r.requester_name, o.code as org_code, o.name as org_name, r.response_state, r.resolution_state,
@@ -161,7 +156,7 @@ export const readingRepository = {
                   when r.resolution_state in ('met', 'paused') then r.response_due_at
                   else least(r.response_due_at, r.resolution_due_at) end as due_at,
              r.version
-        from ${filter.text ? sql`(${listSearchPage(filter.text, visibility, conditions, filter.limit + 1)}) p join requests r on r.id = p.id` : sql`requests r`} ${ORGANISATION}
+        from ${filter.text ? sql`(${listSearchPage(filter.text, visibility, filter, filter.limit + 1)}) p join requests r on r.id = p.id` : sql`requests r`} ${ORGANISATION}
        where ${filter.text ? sql`true` : and(conditions)}
        order by r.submitted_at desc, r.id desc
        limit ${filter.limit + 1}`.execute(tx);

@@ -8,12 +8,15 @@
  * is the reverse, and costs as much as the word has matches. So the ways are written together and
  * decided between at run time, each only if the one before it did not make the page:
  *
- * 1. a glance: the first GLANCE entries of the walk; a common word fills the page there;
+ * 1. a glance: the first entries of the walk (LIST_GLANCE, QUEUE_GLANCE); a common word fills the
+ *    page there;
  * 2. the look-up, of at most HITS matches; fewer than that, and the page is made from them;
  * 3. as many, and the word is common enough for the whole walk to meet a page of them.
  *
  * A way not taken is not run (one-time filters). The indexes the walks take carry the words
- * (migration 0031), so a walk reads an index alone, not a row of the table for every entry.
+ * (migration 0031), so a walk reads an index alone, not a row of the table for every entry; a
+ * list's walk runs in request_list_walk (migration 0032), which tests the caller's visibility once
+ * rather than row level security on every entry, and so goes four times as far in the same time.
  */
 import { sql, type RawBuilder } from 'kysely';
 import { visibleTo } from '../requests.repository.js';
@@ -22,8 +25,12 @@ import type { Visibility } from '../requests.policy.js';
 /** The most matches looked up before a search counts as common. */
 export const HITS = 1000;
 
-/** How many entries of its index a search walks before it looks its words up. */
-export const GLANCE = 2000;
+/**
+ * How many entries of its index a search walks before it looks its words up: the list's in about
+ * 6 ms (request_list_walk), the queue's in about 2.5 ms (row level security tested on each).
+ */
+export const LIST_GLANCE = 20_000;
+export const QUEUE_GLANCE = 2_000;
 
 function and(conditions: RawBuilder<unknown>[]): RawBuilder<unknown> {
   return conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
@@ -47,10 +54,12 @@ interface Ways {
   references: RawBuilder<unknown> | undefined;
   /** The rows of the found and referred ids that meet the filters: the page's columns. */
   few: RawBuilder<unknown>;
-  /** The walk: the page's columns of the rows that meet the filters, in order, given a limit. */
-  walk: (limit: number) => RawBuilder<unknown>;
-  /** Whether a walked row (alias `s`) matches: its words, or its id among the references found. */
-  matching: RawBuilder<unknown>;
+  /**
+   * The walk: the page's columns of the rows that meet the filters and match (their words, or their
+   * id among the references found), in order: at most `limit` of them, of the first `scan` entries
+   * (all when undefined).
+   */
+  walk: (scan: number | undefined, limit: number) => RawBuilder<unknown>;
   /** The page's columns, and its order by them. */
   columns: RawBuilder<unknown>;
   order: RawBuilder<unknown>;
@@ -71,9 +80,7 @@ function searched(ways: Ways): RawBuilder<unknown> {
   return sql`
     with found as materialized (${ways.found}),
     refs as materialized (${ways.references ?? sql`select null::uuid as id where false`}),
-    glance as materialized (
-      select ${columns} from (${ways.walk(glance)}) s where ${ways.matching} limit ${limit}
-    ),
+    glance as materialized (${ways.walk(glance, limit)}),
     glanced as (select count(*) >= ${limit} as enough from glance),
     gate as (
       select (select count(*) from found) < ${hits} and (select count(*) from refs) < ${hits} as few
@@ -85,9 +92,8 @@ function searched(ways: Ways): RawBuilder<unknown> {
       (select ${columns} from few where not (select enough from glanced) and (select few from gate)
         order by ${order} limit ${limit})
       union all
-      (select ${columns} from (${ways.walk(0)}) s
-        where not (select enough from glanced) and not (select few from gate) and ${ways.matching}
-        limit ${limit})
+      (select ${columns} from (${ways.walk(undefined, limit)}) s
+        where not (select enough from glanced) and not (select few from gate))
     ) page_rows order by ${order} limit ${limit}`;
 }
 
@@ -102,9 +108,10 @@ export function queueSearchPage(
   hostOrgId: string,
   conditions: RawBuilder<unknown>[],
   limit: number,
-  { hits = HITS, glance = GLANCE }: Reach = {},
+  { hits = HITS, glance = QUEUE_GLANCE }: Reach = {},
 ): RawBuilder<unknown> {
   const range = referenceRange(text);
+  const matching = sql`(w.search @@ ${words(text)} ${range ? sql`or w.request_id in (select id from refs)` : sql``})`;
   return searched({
     found: sql`select f.id from request_work_search_ids(${hostOrgId}, ${text}, ${hits}) as f(id)`,
     references:
@@ -115,9 +122,16 @@ export function queueSearchPage(
            limit ${hits}`,
     few: sql`select w.request_id, w.due_at from request_work w
               where w.request_id in (select id from found union select id from refs) and ${and(conditions)}`,
-    walk: (bound) => sql`select w.request_id, w.due_at, w.search from request_work w where ${and(conditions)}
-                          order by w.due_at, w.request_id ${bound ? sql`limit ${bound}` : sql``}`,
-    matching: sql`(s.search @@ ${words(text)} ${range ? sql`or s.request_id in (select id from refs)` : sql``})`,
+    // Bounded, the words are tested on the entries walked (a subquery with a limit keeps them out of
+    // it); unbounded, on the walk itself.
+    walk: (scan, limit) =>
+      scan === undefined
+        ? sql`select w.request_id, w.due_at from request_work w where ${and([...conditions, matching])}
+               order by w.due_at, w.request_id limit ${limit}`
+        : sql`select w.request_id, w.due_at from (
+                select w.request_id, w.due_at, w.search from request_work w where ${and(conditions)}
+                 order by w.due_at, w.request_id limit ${scan}) w
+               where ${matching} limit ${limit}`,
     columns: sql`request_id, due_at`,
     order: sql`due_at, request_id`,
     limit,
@@ -126,19 +140,45 @@ export function queueSearchPage(
   });
 }
 
+/** What a list is filtered by besides its words: the caller's visibility, a status, a cursor. */
+export interface ListFilter {
+  status?: string | undefined;
+  /** After this (submitted, id), newest first. */
+  after?: { at: string; id: string } | undefined;
+}
+
+/** A list's filters as conditions on requests `r`. */
+export function listConditions(visibility: Visibility, filter: ListFilter): RawBuilder<unknown>[] {
+  const conditions = [visibleTo(visibility)];
+  if (filter.status) conditions.push(sql`r.status = ${filter.status}`);
+  if (filter.after)
+    conditions.push(
+      sql`(r.submitted_at, r.id) < (${filter.after.at}::timestamptz, ${filter.after.id}::uuid)`,
+    );
+  return conditions;
+}
+
 /**
  * The ids of the first `limit` requests the caller sees, newest first, that match `text` and
- * `conditions` on `r` (as `id`, `submitted_at`). The walks test the words and the references found
- * (not each row's reference, which the list's indexes do not carry).
+ * `filter` (as `id`, `submitted_at`). The walks run in request_list_walk (migration 0032) and test
+ * the words and the references found (not each row's reference, which the list's indexes do not
+ * carry).
  */
 export function listSearchPage(
   text: string,
   visibility: Visibility,
-  conditions: RawBuilder<unknown>[],
+  filter: ListFilter,
   limit: number,
-  { hits = HITS, glance = GLANCE }: Reach = {},
+  { hits = HITS, glance = LIST_GLANCE }: Reach = {},
 ): RawBuilder<unknown> {
   const range = referenceRange(text);
+  const conditions = listConditions(visibility, filter);
+  const [host, org, user] =
+    visibility.kind === 'host'
+      ? [visibility.hostOrgId, null, null]
+      : visibility.kind === 'organisation'
+        ? [null, visibility.orgId, null]
+        : [null, visibility.orgId, visibility.userId];
   return searched({
     // The look-up applies the visibility of the policy requests_read; `few` narrows it to the caller's.
     found: sql`select f.id from request_search_ids(${text}, false, ${hits}) as f(id)`,
@@ -149,9 +189,11 @@ export function listSearchPage(
            limit ${hits}`,
     few: sql`select r.id, r.submitted_at from requests r
               where r.id in (select id from found union select id from refs) and ${and(conditions)}`,
-    walk: (bound) => sql`select r.id, r.submitted_at, r.search from requests r where ${and(conditions)}
-                          order by r.submitted_at desc, r.id desc ${bound ? sql`limit ${bound}` : sql``}`,
-    matching: sql`(s.search @@ ${words(text)} ${range ? sql`or s.id in (select id from refs)` : sql``})`,
+    walk: (scan, limit) => sql`select f.id, f.submitted_at
+        from request_list_walk(${text}, ${host}::uuid, ${org}::uuid, ${user}::uuid, ${filter.status ?? null}::text,
+                               ${filter.after?.at ?? null}::timestamptz, ${filter.after?.id ?? null}::uuid,
+                               ${range ? sql`(select array_agg(id) from refs)` : sql`null::uuid[]`},
+                               ${scan ?? null}::integer, ${limit}::integer) as f`,
     columns: sql`id, submitted_at`,
     order: sql`submitted_at desc, id desc`,
     limit,
