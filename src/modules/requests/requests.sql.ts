@@ -16,3 +16,8 @@ export function orderedRows(rows: readonly object[], columns: string, alias: str
 /** The columns of a public event as the workflow writes them. */
 export const EVENT_COLUMNS = `at timestamptz, actor_user_id uuid, actor_name text, actor_kind text, kind text,
   from_value text, to_value text, reason text, body text, by_host boolean`;
+
+/** Conditions joined by `and`; `true` when there are none. */
+export function and(conditions: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  return conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
+}

@@ -71,7 +71,6 @@ export function signedIn(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** The signed-in caller of a request, as use cases take it; see `signedIn`. */
 /**
  * Answers an anonymous caller of the plugin's routes 401 before anything else is read (its path,
  * query or body), so that a stranger learns nothing from validation errors.
@@ -82,6 +81,7 @@ export function signInFirst(app: FastifyInstance): void {
   });
 }
 
+/** The signed-in caller of a request, as use cases take it; see `signedIn`. */
 export function callerOf(request: FastifyRequest): Caller {
   return { principal: signedIn(request), requestId: request.id };
 }

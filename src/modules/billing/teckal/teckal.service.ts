@@ -47,7 +47,7 @@ export function canSeeTeckal(principal: Principal): boolean {
 export async function teckalIndicatorIn(tx: Tx, hostOrgId: string, day: string): Promise<TeckalIndicator> {
   const last = parsePeriod(financialYearOf(day))!;
   const firstYear = Number(last.code.slice(0, 4)) - 2;
-  const first = parsePeriod(`${firstYear}-${String((firstYear + 1) % 100).padStart(2, '0')}`)!;
+  const first = parsePeriod(financialYearOf(`${firstYear}-04-01`))!;
   const totals = await statementsRepository.issuedTotals(tx, hostOrgId, first.from, last.until);
   const ids = [...new Set(totals.map((t) => t.org_id))];
   const flags = await sql<{ id: string; controlling: boolean }>`
@@ -56,7 +56,7 @@ export async function teckalIndicatorIn(tx: Tx, hostOrgId: string, day: string):
   const isOther = (orgId: string) => orgId !== hostOrgId && controlling.get(orgId) !== true;
   const years = [0, 1, 2].map((offset) => {
     const start = firstYear + offset;
-    return { code: `${start}-${String((start + 1) % 100).padStart(2, '0')}`, turnover: 0n, others: 0n };
+    return { code: financialYearOf(`${start}-04-01`), turnover: 0n, others: 0n };
   });
   const byOrg = new Map<string, { code: string; name: string; controlling: boolean; pence: bigint }>();
   for (const row of totals) {

@@ -208,7 +208,7 @@ export const pipelineRepository = {
     return rows[0];
   },
 
-  /** The entry linked to an organisation, other than `except`, if any. */
+  /** Whether an entry other than `except` is linked to the organisation already. */
   async linkedTo(tx: Tx, hostOrgId: string, organisationId: string, except: string | null): Promise<boolean> {
     const { rows } = await sql<{ taken: boolean }>`
       select exists (select 1 from partnership_prospects

@@ -13,6 +13,7 @@ import {
 } from '../requests.repository.js';
 import type { CatalogueEntry, Priority, RequestStatus } from '../request.js';
 import { listConditions, listSearchPage, queueSearchPage } from '../search/searched-page.js';
+import { and } from '../requests.sql.js';
 
 export type DetailRow = RecordRow & {
   events: EventJson[];
@@ -94,10 +95,6 @@ export interface QueueFilter {
 
 const ORGANISATION = sql`left join app_request_organisations() o on o.id = r.org_id`;
 
-function and(conditions: RawBuilder<unknown>[]): RawBuilder<unknown> {
-  return conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
-}
-
 export const readingRepository = {
   /**
    * A request with everything its page shows, in one statement: its history and bank holidays (to
@@ -148,7 +145,6 @@ export const readingRepository = {
       limit: number;
     },
   ): Promise<SummaryRow[]> {
-    const conditions = listConditions(visibility, filter);
     const { rows } = await sql<SummaryRow>`
       select r.id, r.reference, r.subject, r.status, r.priority, r.submitted_at, r.catalogue_entry,
              r.requester_name, o.code as org_code, o.name as org_name, r.response_state, r.resolution_state,
@@ -157,7 +153,7 @@ export const readingRepository = {
                   else least(r.response_due_at, r.resolution_due_at) end as due_at,
              r.version
         from ${filter.text ? sql`(${listSearchPage(filter.text, visibility, filter, filter.limit + 1)}) p join requests r on r.id = p.id` : sql`requests r`} ${ORGANISATION}
-       where ${filter.text ? sql`true` : and(conditions)}
+       where ${filter.text ? sql`true` : and(listConditions(visibility, filter))}
        order by r.submitted_at desc, r.id desc
        limit ${filter.limit + 1}`.execute(tx);
     return rows;

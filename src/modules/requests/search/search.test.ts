@@ -32,10 +32,13 @@ const [shared, theirs, answered, replied, internal, partnerReplied] = [
 
 let wdc: Body;
 let mfrs: Body;
+/** The demo's ids by organisation code and e-mail address. */
+let ids: Awaited<ReturnType<typeof demoIds>>;
 
 beforeAll(async () => {
   t = await buildTestApp();
   tokens = await requestTokens(t);
+  ids = await demoIds(t.db);
   clockAt('2026-03-23T09:00:00Z');
   wdc = expectStatus(
     await as(t, tokens.wdcRequester).post('/requests', {
@@ -143,7 +146,6 @@ describe.each([
     expected: string[],
     { atMost = false } = {},
   ) => {
-    const ids = await demoIds(t.db);
     const user = ids.users[who.email]!;
     const org = ids.orgs[who.org]!;
     const v = visibility({ user, org, host: ids.orgs.MCC! });
@@ -185,7 +187,6 @@ describe.each([
   });
 
   it('walks the queue in due order the same way', async () => {
-    const ids = await demoIds(t.db);
     const expectQueued = async (text: string, expected: string[]) => {
       const conditions = [sql`w.org_id = ${ids.orgs.MCC!}`, sql`w.active`];
       const page = queueSearchPage(text, ids.orgs.MCC!, conditions, limitFor(expected), reach);
@@ -210,7 +211,6 @@ describe('the list walk (request_list_walk)', () => {
     args: { host?: string; org?: string; user?: string; status?: string; after?: { at: string; id: string } },
     text: string,
   ) => {
-    const ids = await demoIds(t.db);
     const scope = { userId: ids.users[who.email]!, orgIds: [ids.orgs[who.org]!] };
     return inScope(t.db, scope, async (tx) => {
       const { rows } = await sql<{ reference: string; submitted_at: Date; id: string }>`
@@ -225,7 +225,6 @@ describe('the list walk (request_list_walk)', () => {
   };
 
   it('walks only what the caller’s own scope shows, whatever it asks for', async () => {
-    const ids = await demoIds(t.db);
     const requester = { email: 'requester@merciafire.example', org: 'MFRS' };
     expect(await walk(requester, { host: ids.orgs.MCC! }, shared)).toEqual([]);
     expect(await walk(requester, { org: ids.orgs.WDC! }, shared)).toEqual([]);
@@ -245,7 +244,6 @@ describe('the list walk (request_list_walk)', () => {
 
   it('goes on after a cursor, newest first, and keeps to a status', async () => {
     const agent = { email: 'agent@mercia.example', org: 'MCC' };
-    const ids = await demoIds(t.db);
     const all = await walk(agent, { host: ids.orgs.MCC! }, shared);
     // Raised at the same instant (the clock is fixed), so newest first is by id, descending.
     const [first, second] = [wdc, mfrs].sort((a, b) => (a.id < b.id ? 1 : -1)) as [Body, Body];

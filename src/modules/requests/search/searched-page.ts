@@ -20,21 +20,18 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import { visibleTo } from '../requests.repository.js';
+import { and } from '../requests.sql.js';
 import type { Visibility } from '../requests.policy.js';
 
 /** The most matches looked up before a search counts as common. */
 export const HITS = 1000;
 
 /**
- * How many entries of its index a search walks before it looks its words up: the list's in about
- * 6 ms (request_list_walk), the queue's in about 2.5 ms (row level security tested on each).
+ * How many entries of its index a search walks before it looks its words up: the list's in 6–15 ms
+ * (request_list_walk), the queue's in about 2.5 ms (row level security tested on each).
  */
 export const LIST_GLANCE = 20_000;
 export const QUEUE_GLANCE = 2_000;
-
-function and(conditions: RawBuilder<unknown>[]): RawBuilder<unknown> {
-  return conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
-}
 
 /** The reference range that starts with `text` (references are upper case), or none when no reference could. */
 function referenceRange(text: string): { from: string; to: string } | undefined {
