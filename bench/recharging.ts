@@ -12,6 +12,10 @@
  * (b) `tandem usage import FILE.csv` of the same BENCH_IMPORT_EVENTS (1,000,000) rows: every row
  *     checked, staged, matched to its organisation, offering and agreement, and recorded once;
  *     target ≥ 20,000 events/s and ≥ 40% of (a);
+ * (b′) what no import can do without, measured beside them: the rows (b) recorded, COPYed from a
+ *     file straight into tables shaped as the events' and the keys' are, with their indexes (the
+ *     events' by organisation and by host, the keys' that keep a key once) and nothing else: no
+ *     check, no row level security, no trigger. If (b′) falls short of (b)'s target, so must (b);
  * (c) one raw SQL aggregate of BENCH_RUN_EVENTS (10,000,000) usage events of one month by
  *     organisation and offering (the floor of any run over them);
  * (d) `tandem recharge run` for that month over the same events, for every organisation: priced,
@@ -26,7 +30,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { benchDatabase, fmt, runTandem } from './_support.js';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100);
@@ -110,6 +114,27 @@ async function copyCeiling(owner: pg.Client, file: string): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+/**
+ * (b′): the events and keys (b) recorded, written to files and COPYed back from this process into
+ * copies of their tables (`like … including all`: columns, defaults, checks and indexes; no policy,
+ * no trigger, no foreign key). Seconds for both.
+ */
+async function rowsAlone(owner: pg.Client, folder: string): Promise<number> {
+  const files = { usage_events: path.join(folder, 'events.tsv'), usage_keys: path.join(folder, 'keys.tsv') };
+  for (const [table, file] of Object.entries(files)) {
+    await pipeline(
+      owner.query(copyTo(`copy (select * from ${table} where key like 'bench-%') to stdout`)),
+      fs.createWriteStream(file),
+    );
+    await owner.query(`create table bench_${table} (like ${table} including all)`);
+  }
+  await owner.query('checkpoint');
+  const started = performance.now();
+  for (const [table, file] of Object.entries(files))
+    await pipeline(fs.createReadStream(file), owner.query(copyFrom(`copy bench_${table} from stdin`)));
+  return (performance.now() - started) / 1000;
+}
+
 /** The run's events, made in bulk SQL: `total` of them over the month, spread over the organisations and offerings. */
 async function makeRunEvents(owner: pg.Client, total: number, log: (line: string) => void): Promise<void> {
   const BATCH = 1_000_000;
@@ -181,6 +206,7 @@ async function main() {
     );
     const startup = await runTandem(['help'], env);
     log('(a) COPY into a bare table…');
+    await owner.query('checkpoint');
     const ceiling = await copyCeiling(owner, file);
     log('(b) tandem usage import…');
     const imported = await runTandem(['usage', 'import', file], env);
@@ -189,6 +215,8 @@ async function main() {
         .rows[0]!.n,
     );
     if (recorded !== IMPORT_EVENTS) throw new Error(`imported ${recorded} events, not ${IMPORT_EVENTS}`);
+    log("(b′) the import's rows alone, COPYed into the events' and keys' shapes…");
+    const floor = await rowsAlone(owner, folder);
 
     log(`making ${fmt(RUN_EVENTS)} events of ${RUN_MONTH.period} in SQL…`);
     await makeRunEvents(owner, RUN_EVENTS, log);
@@ -209,6 +237,10 @@ async function main() {
     console.log(
       `(b) tandem usage import: ${fmt(importRate)} events/s (${fmt(imported.seconds, 1)} s), ` +
         `${fmt((100 * importRate) / copyRate, 1)}% of (a)   target ≥ 20,000 events/s and ≥ 40%`,
+    );
+    console.log(
+      `(b′) its rows alone:     ${fmt(IMPORT_EVENTS / floor)} events/s (${fmt(floor, 1)} s), ` +
+        `${fmt((100 * ceiling) / floor, 1)}% of (a): the events and their keys COPYed into their tables' shapes`,
     );
     console.log(
       `(c) raw aggregate:       ${fmt(raw.seconds, 2)} s, ${fmt(raw.groups)} groups of ${fmt(RUN_EVENTS)} events`,

@@ -11,6 +11,12 @@
  * (b) POST /api/v1/requests with valid bearer tokens, spread over the partners' people whose
  *     organisations take the offering (each connection keeps one person's token);
  *     (a) and (b) at 32 connections, taken in turns;
+ * (b′) what no raise can do without, measured beside them: a raise's own last statement alone (the
+ *     request, its events, queue row, audit entry and acknowledgement, in the organisation's number
+ *     order, in a unit of work under row level security), its values made in advance from a request
+ *     (b) raised, served by (a)'s process through the same repository function the route uses. It
+ *     leaves out everything else a raise does (the caller's token, the input's checks, the
+ *     offering's resolution, the clocks): if (b′) falls short of (b)'s target, so must (b);
  * (c) the agents' queue (GET /api/v1/queue) under several filters, sorted by due time, with
  *     BENCH_REQUESTS (1,000,000) requests in the database;
  * (d) full-text search over them: the queue's and the list's `q`;
@@ -29,6 +35,7 @@
  * (e) ≥ 200,000 histories/s. BENCH_SECONDS (10) is each route's measured time, in BENCH_ROUNDS (2) turns.
  */
 import type { ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -39,6 +46,11 @@ import { clockPolicyOf, type SlaSnapshot } from '../src/modules/requests/clocks/
 import { clockHistoryOf, priorityAtSubmission } from '../src/modules/requests/clocks/history.js';
 import type { Priority, RequestEvent } from '../src/modules/requests/request.js';
 import { loadConfig } from '../src/config.js';
+import { commitWith, inScope, openDatabase } from '../src/platform/db/index.js';
+import { raisingRepository } from '../src/modules/requests/raising/raising.repository.js';
+import { raisedMail } from '../src/modules/requests/notifications/notify.js';
+import type { StoredClocks } from '../src/modules/requests/clocks/stored.js';
+import type { RequestRecord } from '../src/modules/requests/request.js';
 import { benchDatabase, child, fmt, percentile, runTandem, stop } from './_support.js';
 
 const CONNECTIONS = 32;
@@ -392,6 +404,7 @@ async function main() {
       { offering: 'PRT-POST', subject: 'Letters to tenants', answers: { number_of_letters: 40 } },
     ].map((body) => JSON.stringify(body));
     const raisers: Array<{ headers: Record<string, string>; body: string }> = [];
+    const raisedBy: Array<{ headers: Record<string, string>; body: string }> = [];
     const organisations = new Set<string>();
     for (const [i, token] of tokens.entries()) {
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -400,6 +413,10 @@ async function main() {
         await response.text();
         if (response.status !== 201) continue;
         raisers.push({ headers, body });
+        raisedBy.push({
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ org: people[i]![1] }),
+        });
         organisations.add(people[i]![1]);
         break;
       }
@@ -425,6 +442,12 @@ async function main() {
               url: `${base}/api/v1/requests`,
               method: 'POST',
               perConnection: raisers,
+            },
+            {
+              name: "(b′) a raise's last statement alone",
+              url: `http://127.0.0.1:${ceilingPort}/raised-rows`,
+              method: 'POST',
+              perConnection: raisedBy,
             },
           ],
           CONNECTIONS,
@@ -463,10 +486,14 @@ async function main() {
     console.log('');
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
     if (WRITES) {
-      const [ceilingLoad, raise] = writes as [Load, Load];
+      const [ceilingLoad, raise, rowsAlone] = writes as [Load, Load, Load];
       const ratio = raise.rps / ceilingLoad.rps;
       console.log(`(b)/(a) = ${fmt(100 * ratio, 1)}%  (target ≥ 50%)  ${verdict(ratio >= 0.5)}`);
       console.log(`(b) p99 = ${fmt(raise.p99, 1)} ms  (target < 50 ms)  ${verdict(raise.p99 < 50)}`);
+      console.log(
+        `(b′)/(a) = ${fmt((100 * rowsAlone.rps) / ceilingLoad.rps, 1)}%, p99 ${fmt(rowsAlone.p99, 1)} ms: ` +
+          `a raise's last statement alone; (b) is ${fmt((100 * raise.rps) / rowsAlone.rps, 1)}% of it`,
+      );
     }
     if (measured) {
       const { clocks } = measured;
@@ -495,9 +522,11 @@ async function main() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// (a)'s server, when this file is started as it (BENCH_CEILING_URL set): Fastify and a pg pool.
+// (a)'s server, when this file is started as it (BENCH_CEILING_URL set): Fastify and a pg pool,
+// and (b′) through Tandem's own database handle.
 async function ceilingServer(connectionString: string) {
   const pool = new pg.Pool({ connectionString, max: POOL_SIZE });
+  const db = await openDatabase({ databaseUrl: connectionString, poolSize: POOL_SIZE });
   const app = Fastify({ logger: false });
   app.post<{ Body: { subject?: string } }>('/rows', async (request, reply) => {
     const client = await pool.connect();
@@ -516,8 +545,106 @@ async function ceilingServer(connectionString: string) {
       client.release();
     }
   });
+  const templates = new Map<string, Promise<RaisedTemplate>>();
+  app.post<{ Body: { org?: string } }>('/raised-rows', async (request, reply) => {
+    const org = String(request.body?.org);
+    if (!templates.has(org)) templates.set(org, raisedTemplate(pool, org));
+    const template = await templates.get(org)!;
+    const raised = template.next();
+    const reference = await inScope(db, template.scope, (tx) =>
+      commitWith(() => raisingRepository.insertRaised(tx, raised)),
+    );
+    return reply.status(201).send({ reference });
+  });
   await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-  process.on('SIGTERM', () => void app.close().then(() => pool.end()));
+  process.on('SIGTERM', () => void app.close().then(() => Promise.all([pool.end(), db.close()])));
+}
+
+type Raised = Parameters<typeof raisingRepository.insertRaised>[1];
+
+interface RaisedTemplate {
+  scope: { userId: string; orgIds: string[] };
+  /** What `insertRaised` is given for a new request like the organisation's last one, raised now. */
+  next(): Raised;
+}
+
+/** The organisation's latest request, as the raise that made it gave it to `insertRaised`. */
+async function raisedTemplate(pool: pg.Pool, orgCode: string): Promise<RaisedTemplate> {
+  const { rows } = await pool.query(
+    `select r.*, w.due_at as queue_due_at, w.sla_state as queue_state
+       from requests r join organisations o on o.id = r.org_id
+       left join request_work w on w.request_id = r.id
+      where o.code = $1 and r.requester_user_id is not null
+      order by r.submitted_at desc limit 1`,
+    [orgCode],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no request of ${orgCode} to copy`);
+  const events = (
+    await pool.query(`select * from request_events where request_id = $1 order by at, id`, [row.id])
+  ).rows;
+  const dueOrNull = (due: Date | null) => (due && Number.isFinite(due.getTime()) ? due : null);
+  const stored: StoredClocks = {
+    responseState: row.response_state,
+    responseDueAt: row.response_due_at,
+    resolutionState: row.resolution_state,
+    resolutionDueAt: row.resolution_due_at,
+    nextCheckAt: row.sla_next_check_at,
+    queueDueAt: dueOrNull(row.queue_due_at),
+    queueState: row.queue_state ?? row.resolution_state,
+  };
+  return {
+    scope: { userId: row.requester_user_id, orgIds: [row.org_id] },
+    next() {
+      const now = new Date();
+      const record: Omit<RequestRecord, 'reference' | 'version'> = {
+        id: crypto.randomUUID(),
+        orgId: row.org_id,
+        hostOrgId: row.host_org_id,
+        serviceLineId: row.service_line_id,
+        offeringId: row.offering_id,
+        variantId: row.variant_id,
+        catalogueEntry: row.catalogue_entry,
+        requesterUserId: row.requester_user_id,
+        requesterName: row.requester_name,
+        requesterEmail: row.requester_email,
+        subject: row.subject,
+        answers: row.answers,
+        priority: row.priority,
+        status: row.status,
+        sla: row.sla,
+        submittedAt: now,
+        resolvedAt: null,
+        closedAt: null,
+      };
+      return {
+        record,
+        orgCode,
+        events: events.map((event) => ({
+          at: now,
+          kind: event.kind,
+          actorKind: event.actor_kind,
+          actorUserId: event.actor_user_id,
+          actorName: event.actor_name,
+          staffUserId: null,
+          from: event.from_value,
+          to: event.to_value,
+          reason: event.reason,
+          body: event.body,
+          byHost: event.by_host,
+        })),
+        stored,
+        searchText: `${row.subject} ${Object.values(row.answers as Record<string, unknown>).join(' ')}`,
+        audit: {
+          actorUserId: row.requester_user_id,
+          orgId: row.org_id,
+          requestId: null,
+          after: { offering: row.catalogue_entry.offeringCode, priority: row.priority, status: row.status },
+        },
+        mail: raisedMail(record),
+      };
+    },
+  };
 }
 
 if (process.env.BENCH_CEILING_URL) await ceilingServer(process.env.BENCH_CEILING_URL);
