@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -115,7 +115,8 @@ export async function buildApp(
                 ? { stream: options.logStream }
                 : {}),
           },
-    disableRequestLogging: pretty,
+    // At a terminal each request is one short line (logEachRequestOnce, below), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: pretty }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: (request) => {
