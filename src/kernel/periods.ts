@@ -96,3 +96,17 @@ export function monthName(month: string): string {
 export function longDate(day: string): string {
   return `${Number(day.slice(8, 10))} ${monthName(day.slice(0, 7))}`;
 }
+
+/**
+ * A period as people read it: "October 2026", "July to September 2026", "April 2026 to March 2027";
+ * text that is not a period comes back as it was.
+ */
+export function periodInWords(code: string): string {
+  const period = parsePeriod(code);
+  if (!period) return code;
+  const first = monthName(period.months[0]!);
+  if (period.kind === 'month') return first;
+  const last = monthName(period.months.at(-1)!);
+  if (period.kind === 'quarter') return `${first.split(' ')[0]} to ${last}`;
+  return `${first} to ${last}`;
+}

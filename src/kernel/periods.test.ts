@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { parsePeriod, periodInWords } from './periods.js';
+
+describe('periods in words', () => {
+  it('names a month, a calendar quarter and a financial year as people read them', () => {
+    expect(periodInWords('2026-10')).toBe('October 2026');
+    expect(periodInWords('2026-Q3')).toBe('July to September 2026');
+    expect(periodInWords('2026-q1')).toBe('January to March 2026');
+    expect(periodInWords('2026-27')).toBe('April 2026 to March 2027');
+    expect(periodInWords('1999-00')).toBe('April 1999 to March 2000');
+  });
+
+  it('gives back text that is not a period as it was', () => {
+    expect(periodInWords('2026-13')).toBe('2026-13');
+    expect(periodInWords('2026-28')).toBe('2026-28');
+    expect(parsePeriod('2026-28')).toBeUndefined();
+  });
+});
