@@ -47,8 +47,8 @@ import {
 } from './modules/requests/index.js';
 import { now } from './platform/clock.js';
 import { notifications } from './modules/notifications/index.js';
-import { meteringApi, meteringService } from './modules/metering/index.js';
-import { billingApi, billingServices } from './modules/billing/index.js';
+import { meteringApi, meteringService, usageRoutes } from './modules/metering/index.js';
+import { billingApi, billingRoutes, billingServices } from './modules/billing/index.js';
 import { planningApi, planningRoutes, planningServices } from './modules/planning/index.js';
 
 export const VERSION = '0.1.0';
@@ -183,6 +183,8 @@ export async function buildApp(
     db,
     now,
   });
+  await app.register(usageRoutes, { metering: services.metering });
+  await app.register(billingRoutes, { billing: services.billing });
   await app.register(planningRoutes, { planning: services.planning });
 
   // JSON API.

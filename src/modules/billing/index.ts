@@ -1,8 +1,11 @@
 // The module's error codes register themselves when loaded.
 import './billing.errors.js';
+import './billing.navigation.js';
+import './pages/recharges.messages.js';
 
 export { billingServices, type BillingServices } from './billing.services.js';
 export { billingApi } from './billing.api.js';
+export { billingRoutes } from './pages/billing.routes.js';
 export { runBillingCommand, BILLING_USAGE } from './billing.cli.js';
 export { seedDemoBilling } from './billing.demo.js';
 export { formatMoney, parseAmountPence, poundsOf } from './billing.money.js';

@@ -19,6 +19,8 @@ export { managedLineIds } from './metering.policy.js';
 export { USAGE_CSV_COLUMNS, type ImportResult } from './usage-import.js';
 export { SOURCES as USAGE_SOURCES, type UsageSource } from './usage.input.js';
 export { meteringApi } from './metering.api.js';
+export { usageRoutes } from './pages/usage.routes.js';
+export { quantityInWords } from './usage.words.js';
 export {
   runMeteringCommand,
   METERING_USAGE,

@@ -150,6 +150,8 @@ async function recordChecked(
 export interface UsageEventView {
   id: string;
   organisation: string | null;
+  /** For pages: the organisation's and offering's names, and the offering's unit. */
+  names?: { organisation: string | null; offering: string | null; unit: string | null };
   serviceLine: string | null;
   offering: string | null;
   /** Decimal, exact: "1.5". */
@@ -181,6 +183,7 @@ export function presentUsage(row: UsageEventRow): UsageEventView {
     requestReference: row.request_reference,
     reverses: row.reverses,
     recordedAt: row.recorded_at.toISOString(),
+    names: { organisation: row.organisation_name, offering: row.offering_name, unit: row.unit },
   };
 }
 

@@ -17,8 +17,12 @@ export interface UsageFilter {
 export interface UsageEventRow {
   id: string;
   organisation: string | null;
+  organisation_name: string | null;
   service_line: string | null;
   offering: string | null;
+  offering_name: string | null;
+  /** The offering's unit: request, hour, page… */
+  unit: string | null;
   quantity: string;
   occurred_at: Date;
   occurred_on: string;
@@ -46,7 +50,8 @@ export const usageQueries = {
           ? sql`(e.occurred_on, e.id) > (${filter.after.day}::date, ${filter.after.id}::bigint)`
           : sql`(e.occurred_on, e.id) < (${filter.after.day}::date, ${filter.after.id}::bigint)`;
     const result = await sql<UsageEventRow>`
-      select e.id::text, o.code as organisation, l.code as service_line, f.code as offering, e.quantity::text,
+      select e.id::text, o.code as organisation, o.name as organisation_name, l.code as service_line,
+             f.code as offering, f.name as offering_name, f.unit, e.quantity::text,
              e.occurred_at, e.occurred_on::text, e.priced_on::text, e.source, e.key, e.note, e.request_reference,
              e.reverses, e.recorded_at
         from usage_events e

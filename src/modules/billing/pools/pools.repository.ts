@@ -6,6 +6,7 @@ export interface CostPool {
   id: string;
   serviceLineId: string;
   serviceLineCode: string;
+  serviceLineName: string;
   period: string;
   periodFrom: string;
   periodUntil: string;
@@ -20,8 +21,10 @@ export interface DriverValue {
   id: string;
   orgId: string;
   orgCode: string | null;
+  orgName: string | null;
   serviceLineId: string;
   serviceLineCode: string | null;
+  serviceLineName: string | null;
   driver: string;
   period: string;
   periodFrom: string;
@@ -77,6 +80,7 @@ export const poolsRepository = {
       id: string;
       service_line_id: string;
       code: string;
+      name: string;
       period: string;
       period_from: string;
       period_until: string;
@@ -85,7 +89,7 @@ export const poolsRepository = {
       description: string;
       version: number;
     }>`
-      select p.id, p.service_line_id, l.code, p.period, p.period_from::text, p.period_until::text,
+      select p.id, p.service_line_id, l.code, l.name, p.period, p.period_from::text, p.period_until::text,
              p.amount_pence::text, p.driver, p.description, p.version
         from cost_pools p join service_lines l on l.id = p.service_line_id
        where p.host_org_id = ${hostOrgId}
@@ -95,6 +99,7 @@ export const poolsRepository = {
       id: row.id,
       serviceLineId: row.service_line_id,
       serviceLineCode: row.code,
+      serviceLineName: row.name,
       period: row.period,
       periodFrom: row.period_from,
       periodUntil: row.period_until,
@@ -114,8 +119,10 @@ export const poolsRepository = {
       id: string;
       org_id: string;
       org_code: string | null;
+      org_name: string | null;
       service_line_id: string;
       line_code: string | null;
+      line_name: string | null;
       driver: string;
       period: string;
       period_from: string;
@@ -124,7 +131,8 @@ export const poolsRepository = {
       value_thousandths: string;
       version: number;
     }>`
-      select v.id, v.org_id, o.code as org_code, v.service_line_id, l.code as line_code, v.driver, v.period,
+      select v.id, v.org_id, o.code as org_code, o.name as org_name, v.service_line_id, l.code as line_code,
+             l.name as line_name, v.driver, v.period,
              v.period_from::text, v.period_until::text, v.basis, v.value_thousandths::text, v.version
         from driver_values v
         left join organisations o on o.id = v.org_id
@@ -137,8 +145,10 @@ export const poolsRepository = {
       id: row.id,
       orgId: row.org_id,
       orgCode: row.org_code,
+      orgName: row.org_name,
       serviceLineId: row.service_line_id,
       serviceLineCode: row.line_code,
+      serviceLineName: row.line_name,
       driver: row.driver,
       period: row.period,
       periodFrom: row.period_from,
