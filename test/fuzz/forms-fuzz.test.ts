@@ -430,6 +430,42 @@ const FORMS: Record<string, FormEntry> = {
     }),
     deniedTo: MANAGER,
   },
+  'POST /recharges': {
+    as: FINANCE,
+    page: () => '/recharges',
+    action: () => '/recharges',
+    values: (_fx, n) => ({ period: `${year(n)}-01`, kind: 'charge', organisations: 'FZORG' }),
+    deniedTo: EXECUTIVE,
+  },
+  ...Object.fromEntries(
+    (['compute', 'review', 'discard', 'issue'] as const).map((action) => [
+      `POST /recharges/:id/${action}`,
+      {
+        as: FINANCE,
+        page: (fx: FuzzFixtures) => `/recharges/${fx.runs[action]}`,
+        action: (fx: FuzzFixtures) => `/recharges/${fx.runs[action]}/${action}`,
+        deniedTo: EXECUTIVE,
+      },
+    ]),
+  ),
+  'POST /recharges/cost-pools/import': {
+    as: FINANCE,
+    page: () => '/recharges/cost-pools',
+    action: () => '/recharges/cost-pools/import',
+    values: (_fx, n) => ({
+      csv: `service_line,period,amount,driver,description\nFIN,${year(n)}-01,1000.00,headcount,Fuzz pool`,
+    }),
+    deniedTo: EXECUTIVE,
+  },
+  'POST /recharges/drivers/import': {
+    as: FINANCE,
+    page: () => '/recharges/drivers',
+    action: () => '/recharges/drivers/import',
+    values: (_fx, n) => ({
+      csv: `organisation,service_line,driver,value,period\nWDC,HR,headcount,10,${year(n)}-01`,
+    }),
+    deniedTo: EXECUTIVE,
+  },
   'POST /planning/savings/baselines/import': {
     as: FINANCE,
     page: () => '/planning/savings/baselines',

@@ -52,6 +52,8 @@ export interface FuzzFixtures extends DemoRecords {
   /** Joint committee meetings: one with seats and no attendance yet, one with attendance to confirm. */
   meetingId: string;
   confirmableMeetingId: string;
+  /** Recharge runs of FZORG alone, in periods of their own: drafts to compute, review and discard, a reviewed one to issue. */
+  runs: { compute: string; review: string; discard: string; issue: string };
 }
 
 /** The first value a query answers, or undefined (also when its table does not exist yet). */
@@ -284,6 +286,17 @@ export async function makeFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
     },
     'PUT',
   );
+  const run = async (period: string) =>
+    (await call(finance, '/api/v1/recharge-runs', { period, organisations: [FUZZ.org] })).json<{
+      run: { id: string };
+    }>().run.id;
+  const runs = {
+    compute: await run('2091-01'),
+    review: await run('2091-02'),
+    discard: await run('2091-03'),
+    issue: await run('2091-04'),
+  };
+  await call(finance, `/api/v1/recharge-runs/${runs.issue}/review`, {});
   const records = await demoRecords(t.db);
   const userId = (email: string) => records.users.find((u) => u.email === email)!.id;
   return {
@@ -306,6 +319,7 @@ export async function makeFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
     discardableTermsId: discardable.json<{ id: string }>().id,
     meetingId: meeting.json<{ id: string }>().id,
     confirmableMeetingId: confirmableId,
+    runs,
     itTeamId: await firstValue(
       t,
       `select t.id::text as value from service_line_teams t join service_lines l on l.id = t.service_line_id

@@ -181,6 +181,11 @@ const PARAMS: Record<string, { of: (target: Org, r: Seeded) => Fill | undefined;
     of: (_t, r) => (r.runId ? { value: r.runId, owner: HOST } : undefined),
     missing: '5f0c7a52-0000-4000-8000-000000000003',
   },
+  // The same runs on their pages.
+  'recharges/:id': {
+    of: (_t, r) => (r.runId ? { value: r.runId, owner: HOST } : undefined),
+    missing: '5f0c7a52-0000-4000-8000-000000000004',
+  },
   'statements/:organisation': { of: (t) => ({ value: t, owner: t }), missing: 'NOSUCH' },
   'statements/:number': {
     of: (t, r) => (r.statementNumbers[t] ? { value: r.statementNumbers[t], owner: t } : undefined),
