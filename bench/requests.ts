@@ -51,6 +51,7 @@ import { raisingRepository } from '../src/modules/requests/raising/raising.repos
 import { raisedMail } from '../src/modules/requests/notifications/notify.js';
 import type { StoredClocks } from '../src/modules/requests/clocks/stored.js';
 import type { RequestRecord } from '../src/modules/requests/request.js';
+import { recordOf } from '../src/modules/requests/requests.repository.js';
 import { benchDatabase, child, fmt, percentile, runTandem, stop } from './_support.js';
 
 const CONNECTIONS = 32;
@@ -597,22 +598,10 @@ async function raisedTemplate(pool: pg.Pool, orgCode: string): Promise<RaisedTem
     scope: { userId: row.requester_user_id, orgIds: [row.org_id] },
     next() {
       const now = new Date();
+      const { reference: _reference, version: _version, ...kept } = recordOf(row);
       const record: Omit<RequestRecord, 'reference' | 'version'> = {
+        ...kept,
         id: crypto.randomUUID(),
-        orgId: row.org_id,
-        hostOrgId: row.host_org_id,
-        serviceLineId: row.service_line_id,
-        offeringId: row.offering_id,
-        variantId: row.variant_id,
-        catalogueEntry: row.catalogue_entry,
-        requesterUserId: row.requester_user_id,
-        requesterName: row.requester_name,
-        requesterEmail: row.requester_email,
-        subject: row.subject,
-        answers: row.answers,
-        priority: row.priority,
-        status: row.status,
-        sla: row.sla,
         submittedAt: now,
         resolvedAt: null,
         closedAt: null,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { DEMO_PASSWORD } from '../../src/demo.js';
@@ -119,13 +120,18 @@ export class SignInPage {
   }
 }
 
+/** A 320 CSS pixel screen: the narrowest that WCAG's reflow asks a page to fit. */
+export const NARROW = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 };
+
+/** Someone signed in, in a context of their own (on a 320 px screen if `narrow`). */
 export async function signedInContext(
   harness: Harness,
   email: string,
-  options: { javaScriptEnabled?: boolean } = {},
+  options: { javaScriptEnabled?: boolean; narrow?: boolean } = {},
 ) {
   const context: BrowserContext = await harness.browser.newContext({
     javaScriptEnabled: options.javaScriptEnabled ?? true,
+    ...(options.narrow ? NARROW : {}),
   });
   const page = await context.newPage();
   await new SignInPage(page, harness.baseUrl).signIn(email);
@@ -151,5 +157,22 @@ export async function checkAccessibility(page: Page, name: string): Promise<AxeR
       help: v.help,
       nodes: v.nodes.length,
     })),
+  };
+}
+
+/**
+ * The steps of a walk, each checked as it stands: axe finds nothing, and the page does not scroll
+ * sideways. Screenshots are named by the walk, in order.
+ */
+export function walkChecks(walk: string): (page: Page, name: string) => Promise<void> {
+  let step = 0;
+  return async (page, name) => {
+    step++;
+    const result = await checkAccessibility(page, `${walk}-${String(step).padStart(2, '0')}-${name}`);
+    expect(result.violations, `${name}: ${page.url()}`).toEqual([]);
+    const fits = await page.evaluate<boolean>(
+      'document.documentElement.scrollWidth <= document.documentElement.clientWidth',
+    );
+    expect(fits, `${name} scrolls sideways: ${page.url()}`).toBe(true);
   };
 }

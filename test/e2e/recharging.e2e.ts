@@ -6,8 +6,7 @@
  * page on the way is checked by axe, and at 320 CSS pixels for sideways scrolling.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { checkAccessibility, SignInPage, startHarness, type Harness } from './harness.js';
+import { signedInContext, startHarness, walkChecks, type Harness } from './harness.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -15,25 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-const NARROW = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 };
+/** Someone signed in, on a 320 px screen. */
+const person = (email: string) => signedInContext(harness, email, { narrow: true });
 
-async function person(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await harness.browser.newContext(NARROW);
-  const page = await context.newPage();
-  await new SignInPage(page, harness.baseUrl).signIn(email);
-  return { context, page };
-}
-
-let step = 0;
-async function checked(page: Page, name: string): Promise<void> {
-  step++;
-  const result = await checkAccessibility(page, `recharging-${String(step).padStart(2, '0')}-${name}`);
-  expect(result.violations, `${name}: ${page.url()}`).toEqual([]);
-  const fits = await page.evaluate<boolean>(
-    'document.documentElement.scrollWidth <= document.documentElement.clientWidth',
-  );
-  expect(fits, `${name} scrolls sideways at 320 px: ${page.url()}`).toBe(true);
-}
+const checked = walkChecks('recharging');
 
 describe('recharging in Chromium: usage, a run issued, and a partner drilling down', () => {
   it('passes axe and fits 320 px at every step', { timeout: 300_000 }, async () => {

@@ -5,8 +5,8 @@
  * sideways scrolling.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { checkAccessibility, SignInPage, startHarness, type Harness } from './harness.js';
+import type { Page } from 'playwright-core';
+import { signedInContext, startHarness, walkChecks, type Harness } from './harness.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -14,27 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-const NARROW = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 };
-
 /** Someone signed in, on a 320 px screen. */
-async function person(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await harness.browser.newContext(NARROW);
-  const page = await context.newPage();
-  await new SignInPage(page, harness.baseUrl).signIn(email);
-  return { context, page };
-}
+const person = (email: string) => signedInContext(harness, email, { narrow: true });
 
-let step = 0;
-/** The page as it is now: axe finds nothing, and it does not scroll sideways. */
-async function checked(page: Page, name: string): Promise<void> {
-  step++;
-  const result = await checkAccessibility(page, `requests-${String(step).padStart(2, '0')}-${name}`);
-  expect(result.violations, `${name}: ${page.url()}`).toEqual([]);
-  const fits = await page.evaluate<boolean>(
-    'document.documentElement.scrollWidth <= document.documentElement.clientWidth',
-  );
-  expect(fits, `${name} scrolls sideways at 320 px: ${page.url()}`).toBe(true);
-}
+const checked = walkChecks('requests');
 
 /** Opens a folded form on a request's page (a GOV.UK details), fills it and sends it. */
 async function openSection(page: Page, qa: string): Promise<void> {

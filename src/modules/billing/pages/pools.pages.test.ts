@@ -1,3 +1,4 @@
+import { periodInWords as inWords } from '../../../kernel/periods.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { buildTestApp, signedInBrowser, type Browser, type TestApp } from '../../../../test/helpers/app.js';
@@ -11,29 +12,6 @@ const POOLS_IMPORT = 'action="/recharges/cost-pools/import"';
 const DRIVERS_IMPORT = 'action="/recharges/drivers/import"';
 const POOLS_HEADER = 'service_line,period,amount,driver,description';
 const DRIVERS_HEADER = 'organisation,service_line,driver,value,period';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** A month (`2026-10`) or financial year (`2026-27`) as the pages should word it. */
-function inWords(period: string): string {
-  const year = Number(period.slice(0, 4));
-  const second = Number(period.slice(5, 7));
-  if (second === (year + 1) % 100) return `April ${year} to March ${year + 1}`;
-  return `${MONTHS[second - 1]} ${year}`;
-}
 
 /** The HTML of the table a page's region (by its data-qa) holds, or '' when there is none. */
 function table(html: string, qa: string): string {

@@ -5,9 +5,8 @@ import { notFound } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
 import type { BillingServices } from '../billing.services.js';
 import { billingRole } from '../billing.policy.js';
-import { statementLinesCsv } from '../statements/statements.csv.js';
-import { statementPdf } from '../statements/statements.pdf.js';
-import type { LineEventsView, StatementRef, StatementView } from '../statements/statements.service.js';
+import { sendStatement } from '../statements/statements.api.js';
+import type { LineEventsView, StatementRef } from '../statements/statements.service.js';
 import { quantityInWords } from '../../metering/index.js';
 import { percentOf, statementPage, statementRow, t } from './present.js';
 import './recharges.messages.js';
@@ -25,10 +24,6 @@ function refOf(request: FastifyRequest): StatementRef {
     organisation: params.organisation ?? '',
     kind: kind === 'credit_note' ? 'credit_note' : 'statement',
   };
-}
-
-function fileName(view: StatementView): string {
-  return view.number ?? `draft-${view.organisation.code}-${view.period}`;
 }
 
 /** What a line's source says, in words: the pool and driver values, a true-up, or purchased hours. */
@@ -138,18 +133,8 @@ export async function statementsPages(app: FastifyInstance, options: { billing: 
     });
   };
 
-  const download = (format: 'csv' | 'pdf') => async (request: FastifyRequest, reply: FastifyReply) => {
-    const view = await statements.get(callerOf(request), refOf(request));
-    if (format === 'csv')
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${fileName(view)}.csv"`)
-        .send(statementLinesCsv([view]));
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `inline; filename="${fileName(view)}.pdf"`)
-      .send(await statementPdf(view));
-  };
+  const download = (format: 'csv' | 'pdf') => async (request: FastifyRequest, reply: FastifyReply) =>
+    sendStatement(reply, await statements.get(callerOf(request), refOf(request)), format);
 
   for (const base of ['/statements/:number', '/recharges/:id/statements/:organisation']) {
     app.get(base, statement);

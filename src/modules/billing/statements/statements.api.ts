@@ -31,7 +31,8 @@ function fileName(view: StatementView): string {
   return `${view.number ?? `draft-${view.organisation.code}-${view.period}`}`;
 }
 
-async function sendAs(reply: FastifyReply, view: StatementView, format: 'csv' | 'pdf') {
+/** A statement as a CSV of its lines (a download) or its PDF (shown in the browser). */
+export async function sendStatement(reply: FastifyReply, view: StatementView, format: 'csv' | 'pdf') {
   if (format === 'csv')
     return reply
       .type('text/csv; charset=utf-8')
@@ -82,7 +83,7 @@ export const statementsApi: FastifyPluginAsyncTypebox<{
           },
         },
         async (request, reply) =>
-          sendAs(
+          sendStatement(
             reply,
             await statements.get(
               callerOf(request),
