@@ -42,6 +42,8 @@ describe('the home page, by role', () => {
       '/catalogue/calendars',
       '/catalogue/sla-policies',
       '/requests',
+      '/recharges',
+      '/usage',
       '/account/tokens',
     ]);
   });
@@ -71,6 +73,8 @@ describe('the home page, by role', () => {
       ['/catalogue', 'Service catalogue'],
       ['/catalogue/tariffs', 'Prices'],
       [`/organisations/${wdc.id}`, 'Your organisation'],
+      ['/statements', 'Statements'],
+      ['/usage', 'Usage'],
       ['/account/tokens', 'API tokens'],
     ]);
   });
