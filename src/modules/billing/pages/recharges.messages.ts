@@ -118,6 +118,8 @@ export const rechargesMessages = {
     issueHint:
       'Issued statements get their numbers and can never change; a mistake is put right by a correction.',
     discard: 'Discard the draft',
+    nothingToDo:
+      'The run is issued: its statements can no longer change. A mistake is put right by a correction.',
     notices: {
       computed: 'The run is computed again.',
       unchanged: 'The run is computed again: nothing has changed.',

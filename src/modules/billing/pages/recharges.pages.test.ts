@@ -83,6 +83,12 @@ describe('recharge runs, on pages', () => {
     run = await finance.get(issued.headers.location!);
     expect(run.body).toContain('The statements are issued.');
     expect(run.body).not.toContain('data-qa="compute"');
+    // Issuing again is refused on the page, its summary leading to what can be done.
+    const again = await finance.post(`${runHref}/issue`, {});
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('<a href="#actions">');
+    expect(again.body).toContain('id="actions"');
+    expect((await finance.get(`${runHref}?done=constructor`)).body).not.toContain('data-qa="notice"');
     // Charged: the fixed contribution WDC pays for Property, in its own statement.
     const wdc = run.body
       .split('data-qa="statement-row"')
@@ -135,6 +141,9 @@ describe('statements, on pages, for a partner', () => {
     expect(pages.every((p) => p.statusCode === 200)).toBe(true);
     // A usage line lists its events and their totals; a share of a pool explains itself.
     expect(pages.some((p) => p.body.includes('data-qa="line-events"'))).toBe(true);
+    const share = pages.find((p) => p.body.includes('shared by headcount'))?.body ?? '';
+    expect(share).toMatch(/value is \d{1,3}(,\d{3})*(\.\d+)? of \d{1,3}(,\d{3})*(\.\d+)? in all/);
+    expect(share).not.toMatch(/value is \d{5,}/);
     const pdf = await manager.get(`${mine.at(-1)}/statement.pdf`);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');

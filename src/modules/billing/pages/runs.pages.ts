@@ -160,7 +160,7 @@ export async function runsPages(app: FastifyInstance, options: { billing: Billin
         : null,
       linesHref: `${RUNS}/${run.id}/lines.csv`,
       journalHref: `${RUNS}/${run.id}/journal.csv`,
-      notice: notices[done],
+      notice: Object.hasOwn(notices, done) ? notices[done] : undefined,
       errorList: problem ? [{ text: problem, href: '#actions' }] : [],
     });
   };
@@ -178,7 +178,12 @@ export async function runsPages(app: FastifyInstance, options: { billing: Billin
           303,
         );
       } catch (error) {
-        if (!(error instanceof DomainError) || !error.code.startsWith('ERR_RUN_')) throw error;
+        const refused =
+          error instanceof DomainError &&
+          (error.code.startsWith('ERR_RUN_') ||
+            error.code === 'ERR_PERIOD_ALREADY_CHARGED' ||
+            error.code === 'ERR_STATEMENT_ISSUED');
+        if (!refused) throw error;
         return runPage(request, reply, error.message);
       }
 

@@ -7,6 +7,7 @@ import type { BillingServices } from '../billing.services.js';
 import { billingRole } from '../billing.policy.js';
 import { sendStatement } from '../statements/statements.api.js';
 import type { LineEventsView, StatementRef } from '../statements/statements.service.js';
+import { formatQuantity } from '../../../kernel/quantity.js';
 import { quantityInWords } from '../../metering/index.js';
 import { percentOf, statementPage, statementRow, t } from './present.js';
 import './recharges.messages.js';
@@ -26,6 +27,12 @@ function refOf(request: FastifyRequest): StatementRef {
   };
 }
 
+/** A figure a line's source keeps in thousandths ("382500"), as people read it ("382.5"). */
+function thousandths(value: unknown): string {
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  return /^-?\d+$/.test(text) ? quantityInWords(formatQuantity(BigInt(text)), null) : text;
+}
+
 /** What a line's source says, in words: the pool and driver values, a true-up, or purchased hours. */
 function explanation(view: LineEventsView) {
   const source = view.line.source as Record<string, string | number | boolean | undefined>;
@@ -36,8 +43,8 @@ function explanation(view: LineEventsView) {
         pool: formatMoney(String(source.poolAmountPence)),
         period: periodInWords(String(source.period ?? '')),
         driver: String(source.driver ?? '').replace(/_/g, ' '),
-        value: String(source.value ?? ''),
-        total: String(source.totalValue ?? ''),
+        value: thousandths(source.value),
+        total: thousandths(source.totalValue),
         amount: formatMoney(view.line.amountPence),
       }),
     };
@@ -54,9 +61,9 @@ function explanation(view: LineEventsView) {
     return {
       heading: t('line.hoursHeading'),
       text: t('line.hoursText', {
-        used: String(source.hoursUsed ?? ''),
-        block: String(source.blockHours),
-        before: String(source.hoursBefore ?? ''),
+        used: thousandths(source.hoursUsed),
+        block: thousandths(source.blockHours),
+        before: thousandths(source.hoursBefore),
       }),
     };
   return null;

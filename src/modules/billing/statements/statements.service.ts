@@ -280,7 +280,12 @@ export function statementsService(db: Database) {
         if (!run) throw notFound('That recharge run');
         const codes = await journalCodes.list(tx, hostOrgId);
         const statements = await repo.list(tx, { runId });
-        const lines = await runsRepository.lineRecords(tx, runId);
+        let lines = await runsRepository.lineRecords(tx, runId);
+        // A service manager's journal, as their statements: the lines they manage.
+        if (billingRole(ctx.principal) === 'service_manager') {
+          const mine = new Set(await managedLineIds(tx, ctx.principal));
+          lines = lines.filter((line) => mine.has(line.service_line_id));
+        }
         const rows: JournalRow[] = [];
         const missing = new Set<string>();
         for (const statement of statements.sort((a, b) =>

@@ -10,9 +10,9 @@ export const usageMessages = {
   filters: {
     heading: 'Filter usage',
     organisation: 'Organisation',
-    organisationHint: 'The organisation’s code, as it is shown in the table',
+    organisationHint: 'The organisation’s code, as its page under Organisations shows it',
     offering: 'Service',
-    offeringHint: 'The service’s code, as it is shown in the table',
+    offeringHint: 'The service’s code, as the service catalogue shows it',
     from: 'From',
     fromWhat: 'the first day',
     to: 'To',
