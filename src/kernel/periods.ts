@@ -67,6 +67,13 @@ export function financialYearOf(date: string): string {
   return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 }
 
+/** A period's last day, from the day after it (`until`, as a period keeps it): `2026-11-01` → `2026-10-31`. */
+export function lastDayBefore(until: string): string {
+  const date = new Date(`${until}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - 1);
+  return date.toISOString().slice(0, 10);
+}
+
 /** True when `date` (`YYYY-MM-DD`) falls within the period. */
 export function periodContains(period: Period, date: string): boolean {
   return date >= period.from && date < period.until;

@@ -1,4 +1,4 @@
-import { periodInWords } from '../../../kernel/periods.js';
+import { lastDayBefore, periodInWords } from '../../../kernel/periods.js';
 import { formatDate, formatDateTime, formatMoney, translate } from '../../../platform/web/index.js';
 import { quantityInWords } from '../../metering/index.js';
 import type { Run } from '../runs/runs.repository.js';
@@ -32,7 +32,10 @@ export function runRow(run: Run) {
     id: run.id,
     href: `/recharges/${run.id}`,
     period: periodInWords(run.period),
-    dates: t('run.dates', { from: formatDate(run.periodFrom), to: formatDate(lastDay(run.periodUntil)) }),
+    dates: t('run.dates', {
+      from: formatDate(run.periodFrom),
+      to: formatDate(lastDayBefore(run.periodUntil)),
+    }),
     kind: t(`kinds.${run.kind}`),
     status: run.status,
     statusTag: statusTag(run.status),
@@ -43,12 +46,6 @@ export function runRow(run: Run) {
     reviewed: run.reviewedAt ? formatDateTime(run.reviewedAt) : null,
     issued: run.issuedAt ? formatDateTime(run.issuedAt) : null,
   };
-}
-
-function lastDay(until: string): string {
-  const date = new Date(`${until}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - 1);
-  return date.toISOString().slice(0, 10);
 }
 
 /** Where a statement's page is: by number once issued, by run and organisation while a draft. */

@@ -26,6 +26,10 @@ describe('recharge runs, on pages', () => {
     expect(page.body).toContain('data-qa="teckal-share"');
     expect(page.body).toMatch(/Work for others: \d+\.\d\d% of turnover/);
     expect(page.body).toContain('September 2026');
+    // The demo's issued September run is a row of the runs' table, linked to its page.
+    const september = page.body.split('data-qa="run-row"').find((row) => row.includes('>September 2026</a>'));
+    expect(september).toMatch(/href="\/recharges\/[0-9a-f-]{36}"/);
+    expect(september).toContain('Issued');
     expect(page.body).toContain('data-qa="start-run"');
 
     const bad = await finance.post('/recharges', { period: '2026-13', kind: 'charge', organisations: '' });

@@ -3,6 +3,7 @@ import { inScope, type Database, type Tx } from '../../../platform/db/index.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
 import { parseIsoDate } from '../../../kernel/dates.js';
+import { lastDayBefore } from '../../../kernel/periods.js';
 import { formatQuantity } from '../../../kernel/quantity.js';
 import { managedLineIds } from '../../metering/index.js';
 import { billingRole, requireHostReader } from '../billing.policy.js';
@@ -64,12 +65,6 @@ export function presentLine(line: LineRecord): StatementLineView {
   };
 }
 
-function lastDay(until: string): string {
-  const date = new Date(`${until}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - 1);
-  return date.toISOString().slice(0, 10);
-}
-
 export function presentStatement(statement: StoredStatement, lines: LineRecord[]): StatementView {
   const groups: StatementView['serviceLines'] = [];
   for (const line of lines) {
@@ -90,7 +85,7 @@ export function presentStatement(statement: StoredStatement, lines: LineRecord[]
     host: { code: statement.host_code, name: statement.host_name },
     period: statement.period,
     periodFrom: statement.period_from,
-    periodTo: lastDay(statement.period_until),
+    periodTo: lastDayBefore(statement.period_until),
     corrects: statement.corrects_number,
     issuedAt: statement.issued_at ? statement.issued_at.toISOString() : null,
     totalPence: lines.reduce((sum, line) => sum + Number(line.amount_pence), 0),
